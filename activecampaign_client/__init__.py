@@ -1,0 +1,108 @@
+"""A typed client for the ActiveCampaign v3 API, synchronous and asynchronous.
+
+    from activecampaign_client import ActiveCampaign
+
+    with ActiveCampaign("https://<account>.api-us1.com", api_key) as ac:
+        synced = ac.contacts.sync("jane@example.com", first_name="Jane")
+        for tag in ac.tags.list(search="vip"):
+            ac.contact_tags.add(synced.contact.id, tag.id)
+
+``AsyncActiveCampaign`` has the same resources; its methods are coroutines and its
+listings async iterators. ``activecampaign_client.testing`` is an in-process emulator.
+"""
+
+from ._client import ActiveCampaign, AsyncActiveCampaign
+from ._clock import Clock, SystemClock
+from ._config import ClientConfig
+from ._exceptions import (
+    ActiveCampaignError,
+    APIConnectionError,
+    APIResponseValidationError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConfigurationError,
+    ConflictError,
+    ErrorDetail,
+    EventTrackingError,
+    InternalServerError,
+    InvalidInputError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    UnprocessableEntityError,
+)
+from ._flow import Operation
+from ._limiter import RateLimiter
+from ._pagination import Page, PageQuery
+from ._requests import ApiRequest
+from ._retry import RetryPolicy
+from .models import (
+    BulkImportContact,
+    BulkImportInfo,
+    BulkImportResult,
+    Contact,
+    ContactList,
+    ContactTag,
+    CustomField,
+    FieldValue,
+    FieldValueInput,
+    MailingList,
+    SyncedContact,
+    Tag,
+    TrackedEvent,
+    TrackingEventName,
+    TrackingStatus,
+    WhitelistedDomain,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "APIConnectionError",
+    "APIResponseValidationError",
+    "APIStatusError",
+    "APITimeoutError",
+    "ActiveCampaign",
+    "ActiveCampaignError",
+    "ApiRequest",
+    "AsyncActiveCampaign",
+    "AuthenticationError",
+    "BadRequestError",
+    "BulkImportContact",
+    "BulkImportInfo",
+    "BulkImportResult",
+    "ClientConfig",
+    "Clock",
+    "ConfigurationError",
+    "ConflictError",
+    "Contact",
+    "ContactList",
+    "ContactTag",
+    "CustomField",
+    "ErrorDetail",
+    "EventTrackingError",
+    "FieldValue",
+    "FieldValueInput",
+    "InternalServerError",
+    "InvalidInputError",
+    "MailingList",
+    "NotFoundError",
+    "Operation",
+    "Page",
+    "PageQuery",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RateLimiter",
+    "RetryPolicy",
+    "SyncedContact",
+    "SystemClock",
+    "Tag",
+    "TrackedEvent",
+    "TrackingEventName",
+    "TrackingStatus",
+    "UnprocessableEntityError",
+    "WhitelistedDomain",
+    "__version__",
+]

@@ -1,0 +1,191 @@
+"""The error tree. Every error says whether trying again later can help.
+
+ActiveCampaignError                 base; ``retryable`` tells a pipeline "later" from "never"
+├── ConfigurationError              the client was set up wrongly (missing actid, bad URL)
+├── InvalidInputError               an argument was refused before sending; ``field`` names it
+├── APIConnectionError              the request never got a complete answer (retryable)
+│   └── APITimeoutError             ... because it timed out (retryable)
+├── APIResponseValidationError      a 2xx answer whose JSON did not have the documented shape
+└── APIStatusError                  the server answered with an error
+    ├── BadRequestError             400
+    ├── AuthenticationError         401, or a 200 HTML login page where JSON was expected
+    │   └── PermissionDeniedError   403
+    ├── NotFoundError               404
+    ├── ConflictError               409
+    ├── UnprocessableEntityError    422 (invalid email, duplicate tag, ...)
+    ├── RateLimitError              429 (retryable; carries ``retry_after``)
+    ├── InternalServerError         5xx (retryable), and 200 bodies that are not valid JSON
+    └── EventTrackingError          trackcmp.net answered ``{"success": 0, "message": ...}``
+
+No message, repr or attribute of these errors ever contains the Api-Token or the event key:
+they are built only from status codes, paths and response bodies.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = [
+    "APIConnectionError",
+    "APIResponseValidationError",
+    "APIStatusError",
+    "APITimeoutError",
+    "ActiveCampaignError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConfigurationError",
+    "ConflictError",
+    "ErrorDetail",
+    "EventTrackingError",
+    "InternalServerError",
+    "InvalidInputError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "UnprocessableEntityError",
+]
+
+
+class ErrorDetail(BaseModel):
+    """One entry of a JSON:API style ``errors`` array, e.g. from a 422."""
+
+    model_config = ConfigDict(extra="allow")
+
+    title: str = ""
+    detail: str = ""
+    code: str = ""
+    pointer: str | None = Field(
+        default=None, description="source.pointer, e.g. /data/attributes/email"
+    )
+
+    def __str__(self) -> str:
+        parts = [p for p in (self.title, self.detail) if p]
+        text = ": ".join(parts) or self.code or "error"
+        return f"{text} ({self.pointer})" if self.pointer else text
+
+
+class ActiveCampaignError(Exception):
+    """Base of every error raised by this package."""
+
+    retryable: bool = False
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.message!r})"
+
+
+class ConfigurationError(ActiveCampaignError, ValueError):
+    """The client was constructed or called with settings that cannot work."""
+
+
+class InvalidInputError(ActiveCampaignError, ValueError):
+    """An argument was refused before anything was sent. ``field`` names the argument."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        super().__init__(f"{field}: {problem}")
+        self.field = field
+        self.problem = problem
+
+
+class APIConnectionError(ActiveCampaignError):
+    """No complete HTTP answer: DNS, refused or reset connection, protocol error."""
+
+    retryable = True
+
+    def __init__(
+        self, message: str, *, method: str = "", path: str = "", never_sent: bool = False
+    ) -> None:
+        super().__init__(message)
+        self.method = method
+        self.path = path
+        # True when the connection was never established, so the server cannot have acted.
+        self.never_sent = never_sent
+
+
+class APITimeoutError(APIConnectionError):
+    """The request timed out. For a non-idempotent POST the server may have acted on it."""
+
+
+class APIResponseValidationError(ActiveCampaignError):
+    """A successful answer whose body did not match the documented response shape."""
+
+    def __init__(self, message: str, *, body: Any = None) -> None:
+        super().__init__(message)
+        self.body = body
+
+
+class APIStatusError(ActiveCampaignError):
+    """The API answered with an error status (or an error disguised as a 200)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int,
+        body: Any = None,
+        errors: list[ErrorDetail] | None = None,
+        method: str = "",
+        path: str = "",
+    ) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.body = body
+        self.errors: list[ErrorDetail] = errors or []
+        self.method = method
+        self.path = path
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(status_code={self.status_code}, message={self.message!r})"
+
+
+class BadRequestError(APIStatusError):
+    """400: the request was malformed or failed validation (bulk import lists reasons)."""
+
+
+class AuthenticationError(APIStatusError):
+    """The Api-Token was refused: 401, or the HTML login page ActiveCampaign serves with a 200.
+
+    Check the key under Settings > Developer in ActiveCampaign.
+    """
+
+
+class PermissionDeniedError(AuthenticationError):
+    """403: the key is valid but its user lacks the permission for this call."""
+
+
+class NotFoundError(APIStatusError):
+    """404: no such object (or no such path: check the account URL)."""
+
+
+class ConflictError(APIStatusError):
+    """409: the object already exists (e.g. a whitelisted domain)."""
+
+
+class UnprocessableEntityError(APIStatusError):
+    """422: the API rejected a value; ``errors`` names the field (pointer) and the reason."""
+
+
+class RateLimitError(APIStatusError):
+    """429: over ActiveCampaign's request budget. ``retry_after`` is in seconds, if given."""
+
+    retryable = True
+
+    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.retry_after = retry_after
+
+
+class InternalServerError(APIStatusError):
+    """5xx, or a 2xx body that was not the JSON it should be (truncated, garbled)."""
+
+    retryable = True
+
+
+class EventTrackingError(APIStatusError):
+    """trackcmp.net refused the event: ``{"success": 0, "message": ...}`` (wrong actid/key,
+    event tracking disabled, unknown event name). Not retryable as is."""

@@ -1,0 +1,115 @@
+"""The request loop, written once as a generator and driven by a sync or an async driver.
+
+An operation is a generator that yields ``ApiRequest``s and receives decoded JSON (see
+``resources``). ``execute`` turns it into a stream of I/O *commands* — ``Send`` an
+httpx.Request, ``Sleep`` some seconds — applying the limiter, error mapping and retry policy
+on the way. Drivers do nothing but carry out commands, so sync and async behave identically
+(the same trick as httpx's ``Auth.auth_flow``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Generator
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import httpx
+
+from ._clock import Clock
+from ._config import ClientConfig
+from ._exceptions import ActiveCampaignError, APIConnectionError
+from ._limiter import RateLimiter
+from ._requests import ApiRequest, build_http_request
+from ._responses import decode_response, map_transport_error
+from ._retry import RetryPolicy
+
+__all__ = ["Command", "FlowContext", "Operation", "Send", "Sleep", "execute"]
+
+T = TypeVar("T")
+
+Operation = Generator[ApiRequest, Any, T]
+"""A pure operation: yields requests, receives their decoded JSON, returns a result."""
+
+
+@dataclass(frozen=True)
+class Send:
+    """Send this request and resume the flow with the httpx.Response (or throw its error)."""
+
+    request: httpx.Request
+
+
+@dataclass(frozen=True)
+class Sleep:
+    """Wait this many seconds, then resume the flow."""
+
+    seconds: float
+
+
+Command = Send | Sleep
+
+
+@dataclass
+class FlowContext:
+    """What the loop needs besides the request: config, budgets, policy and clock."""
+
+    config: ClientConfig
+    retry: RetryPolicy
+    clock: Clock
+    limiters: dict[str, RateLimiter]
+    wall_time: Callable[[], float] = time.time
+    requests_sent: int = 0
+
+    def limiters_for(self, request: ApiRequest) -> list[RateLimiter]:
+        """Budgets this request spends; bulk import spends its own and the account's."""
+        names = [request.budget] if request.budget == "tracking" else ["api", request.budget]
+        return [self.limiters[name] for name in names if name in self.limiters]
+
+
+def _send_once(request: ApiRequest, ctx: FlowContext) -> Generator[Command, Any, Any]:
+    for limiter in ctx.limiters_for(request):
+        wait = limiter.reserve(ctx.clock.now())
+        if wait > 0:
+            yield Sleep(wait)
+    http_request = build_http_request(request, ctx.config)
+    ctx.requests_sent += 1
+    try:
+        response = yield Send(http_request)
+    except httpx.TransportError as exc:
+        raise map_transport_error(request, exc) from None
+    return decode_response(request, response, wall_time=ctx.wall_time())
+
+
+def call(request: ApiRequest, ctx: FlowContext) -> Generator[Command, Any, Any]:
+    """One logical call: limiter, send, decode, and retries per the policy."""
+    attempt = 0
+    while True:
+        try:
+            return (yield from _send_once(request, ctx))
+        except ActiveCampaignError as error:
+            delay = ctx.retry.delay(error, attempt, replay_safe=request.replay_safe)
+            if delay is None:
+                raise
+            attempt += 1
+            if delay > 0:
+                yield Sleep(delay)
+
+
+def execute(operation: Operation[T], ctx: FlowContext) -> Generator[Command, Any, T]:
+    """Run a pure operation, turning each request it yields into commands.
+
+    Errors are thrown back into the operation so it can handle expected ones (a duplicate
+    tag, a domain already whitelisted) where it knows what they mean.
+    """
+    try:
+        request = next(operation)
+        while True:
+            try:
+                data = yield from call(request, ctx)
+            except (ActiveCampaignError, APIConnectionError) as error:
+                request = operation.throw(error)
+            else:
+                request = operation.send(data)
+    except StopIteration as stop:
+        result: T = stop.value
+        return result

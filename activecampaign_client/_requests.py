@@ -1,0 +1,101 @@
+"""Pure request building: what a call means, then the exact httpx.Request for it.
+
+User data (ids, event names, domains) only ever lands in a path through ``segment``, which
+percent-encodes it and refuses dot segments, so it can never change the host or the path.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+from urllib.parse import quote, urlencode
+
+import httpx
+
+from ._config import ClientConfig
+from ._constants import API_PREFIX, TRACKCMP_URL
+from ._exceptions import InvalidInputError
+
+__all__ = ["ApiRequest", "Budget", "build_http_request", "object_id", "segment"]
+
+Budget = Literal["api", "bulk_import", "bulk_import_single", "tracking"]
+"""Which rate budget a request spends: the account's API budget, bulk import's per-minute
+budget (which also spends the API budget), or trackcmp.net's own."""
+
+_USER_AGENT = "activecampaign-client-python/0.1"
+
+
+def segment(value: str | int, *, name: str) -> str:
+    """One percent-encoded path segment; ``name`` is the argument, for the error message."""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise InvalidInputError(name, f"must be a string or an integer, not {type(value).__name__}")
+    text = str(value)
+    if not text.strip() or text in (".", ".."):
+        raise InvalidInputError(name, f"must not be empty or a dot segment, got {text!r}")
+    return quote(text, safe="")
+
+
+def object_id(value: str | int, *, name: str) -> str:
+    """An ActiveCampaign object id: a positive integer given as int or digit string."""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise InvalidInputError(
+            name, f"must be an id (int or digit string), not {type(value).__name__}"
+        )
+    text = str(value).strip()
+    if not text.isascii() or not text.isdigit() or len(text) > 18:
+        raise InvalidInputError(name, f"must be a numeric id, got {value!r}")
+    return text
+
+
+@dataclass(frozen=True)
+class ApiRequest:
+    """A call in ActiveCampaign terms, before any URL or header exists.
+
+    ``path`` is relative to ``/api/3`` unless ``url`` is given (trackcmp.net).
+    ``replay_safe`` says whether sending it twice is harmless (see RetryPolicy).
+    """
+
+    method: str
+    path: str = ""
+    params: Mapping[str, str | int] | None = None
+    json: Any = None
+    form: Mapping[str, str] | None = None
+    url: str | None = None
+    replay_safe: bool = True
+    budget: Budget = "api"
+
+    @property
+    def on_account_host(self) -> bool:
+        """True for /api/3 calls, which carry the Api-Token and spend the account budget."""
+        return self.url is None
+
+    def describe(self) -> str:
+        """``METHOD path`` for messages: never a query string, header or body."""
+        return f"{self.method} {self.url or API_PREFIX + '/' + self.path}"
+
+
+def build_http_request(request: ApiRequest, config: ClientConfig) -> httpx.Request:
+    """The httpx.Request for ``request``. The Api-Token goes to the account host only."""
+    headers = {"Accept": "application/json", "User-Agent": _USER_AGENT}
+    content: bytes | None = None
+    if request.json is not None:
+        headers["Content-Type"] = "application/json"
+        content = json.dumps(request.json, separators=(",", ":")).encode()
+    elif request.form is not None:
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+        content = urlencode(dict(request.form)).encode()
+    if request.on_account_host:
+        url = config.origin.copy_with(path=f"{API_PREFIX}/{request.path}")
+        headers["Api-Token"] = config.api_key
+    else:
+        url = httpx.URL(request.url or TRACKCMP_URL)
+    return httpx.Request(
+        request.method,
+        url,
+        params=dict(request.params) if request.params else None,
+        headers=headers,
+        content=content,
+        extensions={"timeout": config.timeout.as_dict()},
+    )

@@ -1,0 +1,200 @@
+"""Pure response decoding: an httpx.Response becomes JSON data or a typed error."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import httpx
+
+from ._constants import MAX_RESPONSE_BYTES
+from ._exceptions import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    ErrorDetail,
+    EventTrackingError,
+    InternalServerError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    UnprocessableEntityError,
+)
+from ._requests import ApiRequest
+from ._retry import parse_retry_after
+
+__all__ = ["decode_response", "map_transport_error"]
+
+_STATUS_ERRORS: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+_TAG = re.compile(r"<[^>]+>")
+_SPACE = re.compile(r"\s+")
+
+
+def _snippet(text: str, limit: int = 160) -> str:
+    """A short, single-line, tag-free excerpt of a body for an error message."""
+    if "<" in text:
+        text = re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", text)
+        text = _TAG.sub(" ", text)
+    text = _SPACE.sub(" ", text).strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _looks_like_html(response: httpx.Response) -> bool:
+    ctype = response.headers.get("content-type", "")
+    head = response.content[:512].lstrip().lower()
+    return "html" in ctype or head.startswith((b"<!doctype", b"<html", b"<"))
+
+
+def _parse_errors(body: Any) -> list[ErrorDetail]:
+    """ActiveCampaign's error shapes: JSON:API ``errors``, ``message``, bulk ``failureReasons``."""
+    if not isinstance(body, dict):
+        return []
+    details: list[ErrorDetail] = []
+    for item in body.get("errors") or []:
+        if isinstance(item, dict):
+            source = item.get("source")
+            pointer = source.get("pointer") if isinstance(source, dict) else None
+            details.append(
+                ErrorDetail(
+                    title=str(item.get("title") or ""),
+                    detail=str(item.get("detail") or ""),
+                    code=str(item.get("code") or ""),
+                    pointer=pointer if isinstance(pointer, str) else None,
+                )
+            )
+        elif isinstance(item, str):
+            details.append(ErrorDetail(title=item))
+    for reason in body.get("failureReasons") or []:
+        if isinstance(reason, dict):
+            index = reason.get("contact")
+            details.append(
+                ErrorDetail(
+                    title=str(reason.get("failureReason") or ""),
+                    pointer=f"/contacts/{index}" if index is not None else None,
+                )
+            )
+        elif isinstance(reason, str):
+            details.append(ErrorDetail(title=reason))
+    return details
+
+
+def _message(body: Any, errors: list[ErrorDetail], fallback: str) -> str:
+    if errors:
+        return "; ".join(str(e) for e in errors[:5])
+    if isinstance(body, dict) and isinstance(body.get("message"), str) and body["message"]:
+        return str(body["message"])
+    return fallback
+
+
+def _status_error(request: ApiRequest, response: httpx.Response, now: float) -> APIStatusError:
+    status = response.status_code
+    body: Any
+    try:
+        body = response.json()
+    except ValueError:
+        body = response.text
+    errors = _parse_errors(body)
+    reason = response.reason_phrase or "error"
+    fallback = _snippet(body) if isinstance(body, str) and body.strip() else reason
+    message = f"{request.describe()} -> {status}: {_message(body, errors, fallback)}"
+    kwargs: dict[str, Any] = {
+        "status_code": status,
+        "body": body,
+        "errors": errors,
+        "method": request.method,
+        "path": request.path or (request.url or ""),
+    }
+    if status == 429:
+        retry_after = parse_retry_after(response.headers.get("retry-after"), now=now)
+        return RateLimitError(message, retry_after=retry_after, **kwargs)
+    if 300 <= status < 400:
+        location = _snippet(response.headers.get("location", ""), 120)
+        return APIStatusError(f"{message} (redirect to {location!r} not followed)", **kwargs)
+    cls = _STATUS_ERRORS.get(status)
+    if cls is None:
+        cls = InternalServerError if status >= 500 else APIStatusError
+    if cls is AuthenticationError or cls is PermissionDeniedError:
+        message += " — check the API key under Settings > Developer"
+    return cls(message, **kwargs)
+
+
+def decode_response(request: ApiRequest, response: httpx.Response, *, wall_time: float) -> Any:
+    """The JSON body of a successful answer; raises the matching APIStatusError otherwise.
+
+    ``wall_time`` (Unix seconds) is only used to read Retry-After given as an HTTP date.
+    """
+    status = response.status_code
+    common: dict[str, Any] = {"method": request.method, "path": request.path or request.url or ""}
+    if not 200 <= status < 300:
+        raise _status_error(request, response, wall_time)
+    if len(response.content) > MAX_RESPONSE_BYTES:
+        raise InternalServerError(
+            f"{request.describe()} -> {status}: answer of {len(response.content)} bytes exceeds "
+            f"the {MAX_RESPONSE_BYTES}-byte limit",
+            status_code=status,
+            **common,
+        )
+    if not response.content.strip():
+        return None
+    try:
+        data = json.loads(response.content)
+    except ValueError:
+        if _looks_like_html(response):
+            # ActiveCampaign answers a bad or expired key with its HTML login page and a 200.
+            raise AuthenticationError(
+                f"{request.describe()} -> {status}: got an HTML page instead of JSON; this is "
+                "how ActiveCampaign answers a wrong or expired API key (Settings > Developer) "
+                "or a wrong account URL",
+                status_code=status,
+                body=_snippet(response.text),
+                **common,
+            ) from None
+        raise InternalServerError(
+            f"{request.describe()} -> {status}: body is not valid JSON: "
+            f"{_snippet(response.text, 80)!r}",
+            status_code=status,
+            body=_snippet(response.text),
+            **common,
+        ) from None
+    if not request.on_account_host and isinstance(data, dict) and str(data.get("success")) != "1":
+        message = str(data.get("message") or "event was not accepted")
+        raise EventTrackingError(
+            f"{request.describe()} -> trackcmp.net refused the event: {message} "
+            "(check actid and the event key under Settings > Tracking > Event Tracking)",
+            status_code=status,
+            body=data,
+            errors=[ErrorDetail(title=message)],
+            **common,
+        )
+    return data
+
+
+def map_transport_error(request: ApiRequest, exc: httpx.TransportError) -> APIConnectionError:
+    """Our error for an httpx transport failure; its message never includes request data."""
+    never_sent = isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))
+    kind = type(exc).__name__
+    if isinstance(exc, httpx.TimeoutException):
+        return APITimeoutError(
+            f"{request.describe()} timed out ({kind})",
+            method=request.method,
+            path=request.path,
+            never_sent=never_sent,
+        )
+    return APIConnectionError(
+        f"{request.describe()} failed: {kind}",
+        method=request.method,
+        path=request.path,
+        never_sent=never_sent,
+    )

@@ -1,0 +1,78 @@
+"""Pure retry policy: which failures to try again, and after how long.
+
+Nothing here sleeps or reads a clock; the transport flow asks and acts.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ._constants import INITIAL_RETRY_DELAY, MAX_RETRY_AFTER, MAX_RETRY_DELAY
+from ._exceptions import (
+    ActiveCampaignError,
+    APIConnectionError,
+    InternalServerError,
+    RateLimitError,
+)
+
+__all__ = ["RetryPolicy", "parse_retry_after"]
+
+
+def parse_retry_after(value: str | None, *, now: float) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header: delta-seconds or an HTTP date.
+
+    ``now`` is a Unix timestamp, used only for the HTTP-date form. Returns None when the
+    header is absent, unparseable, negative or beyond ``MAX_RETRY_AFTER``.
+    """
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            parsed = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        seconds = parsed.timestamp() - now
+    if seconds != seconds or seconds < 0 or seconds > MAX_RETRY_AFTER:  # NaN check first
+        return None
+    return seconds
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Decides, for one failed attempt, whether and when to try again.
+
+    ``replay_safe`` is False for requests whose repetition could be double-counted (trackcmp
+    events): those are retried only when the server certainly did not act on them — a 429
+    or a connection that was never established — never after a timeout or a 5xx.
+    """
+
+    max_retries: int = 2
+    initial_delay: float = INITIAL_RETRY_DELAY
+    max_delay: float = MAX_RETRY_DELAY
+    jitter: Callable[[], float] = field(default=random.random, compare=False)
+
+    def delay(self, error: ActiveCampaignError, attempt: int, *, replay_safe: bool) -> float | None:
+        """Seconds to wait before attempt ``attempt + 1``, or None to give up and raise."""
+        if attempt >= self.max_retries or not self._should_retry(error, replay_safe):
+            return None
+        if isinstance(error, RateLimitError) and error.retry_after is not None:
+            return error.retry_after
+        backoff = min(self.initial_delay * 2.0**attempt, self.max_delay)
+        # Jitter within [0.75, 1.0] of the step keeps clients that failed together apart.
+        return backoff * (1 - 0.25 * self.jitter())
+
+    @staticmethod
+    def _should_retry(error: ActiveCampaignError, replay_safe: bool) -> bool:
+        if isinstance(error, RateLimitError):
+            return True
+        if isinstance(error, APIConnectionError):
+            return replay_safe or error.never_sent
+        if isinstance(error, InternalServerError):
+            return replay_safe
+        return False

@@ -1,0 +1,39 @@
+"""Small helpers the resource modules share."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from .._exceptions import InvalidInputError
+from ..models.contacts import FieldValueInput
+
+__all__ = ["FieldValuesArg", "field_values_input", "require_text"]
+
+FieldValuesArg = Mapping[str | int, str] | Sequence[FieldValueInput | Mapping[str, Any]]
+"""Custom field values: ``{field_id: value}``, or a list of ``{"field": id, "value": v}``."""
+
+
+def field_values_input(values: FieldValuesArg | None) -> list[dict[str, Any]] | None:
+    """Normalise the accepted shapes of field values to ``[{"field", "value"}]``."""
+    if values is None:
+        return None
+    if isinstance(values, Mapping):
+        return [{"field": key, "value": value} for key, value in values.items()]
+    if isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
+        raise InvalidInputError("field_values", "must be a mapping or a list of {field, value}")
+    return [v.model_dump() if isinstance(v, FieldValueInput) else dict(v) for v in values]
+
+
+def require_text(value: object, *, name: str, max_length: int | None = None) -> str:
+    """A non-empty single-line string argument, stripped."""
+    if not isinstance(value, str):
+        raise InvalidInputError(name, f"must be a string, not {type(value).__name__}")
+    text = value.strip()
+    if not text:
+        raise InvalidInputError(name, "must not be empty")
+    if any(c in text for c in "\r\n\x00"):
+        raise InvalidInputError(name, "must not contain line breaks or NUL characters")
+    if max_length is not None and len(text) > max_length:
+        raise InvalidInputError(name, f"is {len(text)} characters; the limit is {max_length}")
+    return text

@@ -1,0 +1,69 @@
+"""Mailing lists and contacts' subscriptions to them."""
+
+from __future__ import annotations
+
+from .._flow import Operation
+from .._methods import D, Resource, api_list, api_method
+from .._pagination import PageQuery
+from .._requests import ApiRequest, object_id
+from ..models._base import parse_response, unwrap
+from ..models.catalog import MailingList
+from ..models.contacts import ContactList
+
+__all__ = ["ContactLists", "Lists"]
+
+# Status codes of /contactLists: 1 subscribed, 2 unsubscribed.
+SUBSCRIBED = 1
+UNSUBSCRIBED = 2
+
+
+class Lists(Resource[D]):
+    """``/lists``."""
+
+    @api_list
+    def list(self) -> PageQuery[MailingList]:
+        """Every mailing list."""
+        return PageQuery("lists", "lists", MailingList)
+
+    @api_method
+    def get(self, list_id: str | int) -> Operation[MailingList]:
+        """One list by id."""
+        path = f"lists/{object_id(list_id, name='list_id')}"
+        data = yield ApiRequest("GET", path)
+        raw = unwrap(data, "list", what=path)
+        return parse_response(MailingList, raw, what=path)
+
+
+class ContactLists(Resource[D]):
+    """``/contactLists``: setting a contact's status on a list is idempotent."""
+
+    @api_method
+    def subscribe(self, contact_id: str | int, list_id: str | int) -> Operation[ContactList]:
+        """Subscribe a contact to a list (status 1)."""
+        return (yield from self._set_status(contact_id, list_id, SUBSCRIBED))
+
+    @api_method
+    def unsubscribe(self, contact_id: str | int, list_id: str | int) -> Operation[ContactList]:
+        """Unsubscribe a contact from a list (status 2)."""
+        return (yield from self._set_status(contact_id, list_id, UNSUBSCRIBED))
+
+    @api_list
+    def list(self, contact_id: str | int) -> PageQuery[ContactList]:
+        """One contact's list memberships."""
+        path = f"contacts/{object_id(contact_id, name='contact_id')}/contactLists"
+        return PageQuery(path, "contactLists", ContactList)
+
+    @staticmethod
+    def _set_status(
+        contact_id: str | int, list_id: str | int, status: int
+    ) -> Operation[ContactList]:
+        body = {
+            "contactList": {
+                "list": object_id(list_id, name="list_id"),
+                "contact": object_id(contact_id, name="contact_id"),
+                "status": status,
+            }
+        }
+        data = yield ApiRequest("POST", "contactLists", json=body)
+        raw = unwrap(data, "contactList", what="contactLists")
+        return parse_response(ContactList, raw, what="contactLists")

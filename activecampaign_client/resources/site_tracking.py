@@ -1,0 +1,75 @@
+"""Site tracking: the switch and the whitelist of tracked domains."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .._exceptions import InvalidInputError
+from .._flow import Operation
+from .._methods import D, Resource, api_list, api_method
+from .._pagination import PageQuery
+from .._requests import ApiRequest, object_id
+from ..models._base import parse_response, unwrap
+from ..models.tracking import TrackingStatus, WhitelistedDomain
+
+__all__ = ["SiteTracking", "validate_domain"]
+
+# Hostname labels (IDNA-encoded or Unicode letters), optionally a "*." wildcard and a port.
+_DOMAIN = re.compile(r"^(\*\.)?([\w-]{1,63}\.)*[\w-]{1,63}(:\d{1,5})?$", re.UNICODE)
+_WHITELIST_PATH = "prism/urlWhitelistings"
+
+
+def validate_domain(domain: object, *, name: str = "domain") -> str:
+    """A bare host name such as ``example.com``: no scheme, path, query or spaces."""
+    if not isinstance(domain, str):
+        raise InvalidInputError(name, f"must be a string, not {type(domain).__name__}")
+    text = domain.strip().lower().rstrip(".")
+    if not text or len(text) > 253 or not _DOMAIN.match(text) or "_" in text:
+        raise InvalidInputError(name, f"must be a host name like example.com, got {domain!r}")
+    return text
+
+
+def _status(data: Any, what: str) -> TrackingStatus:
+    raw = unwrap(data, "siteTracking", what=what)
+    return parse_response(TrackingStatus, raw, what=what)
+
+
+class SiteTracking(Resource[D]):
+    """``/siteTracking`` and ``/prism/urlWhitelistings``."""
+
+    @api_method
+    def status(self) -> Operation[TrackingStatus]:
+        """Whether site tracking is on."""
+        data = yield ApiRequest("GET", "siteTracking")
+        return _status(data, "siteTracking")
+
+    @api_method
+    def enable(self) -> Operation[TrackingStatus]:
+        """Switch site tracking on."""
+        data = yield ApiRequest("PUT", "siteTracking", json={"siteTracking": {"enabled": True}})
+        return _status(data, "siteTracking")
+
+    @api_method
+    def disable(self) -> Operation[TrackingStatus]:
+        """Switch site tracking off."""
+        data = yield ApiRequest("PUT", "siteTracking", json={"siteTracking": {"enabled": False}})
+        return _status(data, "siteTracking")
+
+    @api_list
+    def list_domains(self) -> PageQuery[WhitelistedDomain]:
+        """Every whitelisted domain."""
+        return PageQuery(_WHITELIST_PATH, "data", WhitelistedDomain)
+
+    @api_method
+    def add_domain(self, domain: str) -> Operation[WhitelistedDomain]:
+        """Whitelist a domain. One already on the list is a ConflictError (409)."""
+        body = {"siteTrackingDomain": {"name": validate_domain(domain)}}
+        data = yield ApiRequest("POST", _WHITELIST_PATH, json=body)
+        raw = unwrap(data, "data", what=_WHITELIST_PATH)
+        return parse_response(WhitelistedDomain, raw, what=_WHITELIST_PATH)
+
+    @api_method
+    def remove_domain(self, domain_id: str | int) -> Operation[None]:
+        """Take a domain off the whitelist, by its id (``WhitelistedDomain.id``)."""
+        yield ApiRequest("DELETE", f"{_WHITELIST_PATH}/{object_id(domain_id, name='domain_id')}")

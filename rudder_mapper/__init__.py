@@ -1,0 +1,1 @@
+"""RudderStack events into ActiveCampaign calls (see the mapper issue)."""
