@@ -84,6 +84,11 @@ class _ClientBase(Generic[D]):
         return self._driver.ctx.config
 
     @property
+    def clock(self) -> Clock:
+        """The clock that paces requests (real time unless one was given)."""
+        return self._driver.ctx.clock
+
+    @property
     def requests_sent(self) -> int:
         """HTTP requests sent so far, retries included."""
         return self._driver.ctx.requests_sent

@@ -10,7 +10,9 @@ from ..models.contacts import FieldValueInput
 
 __all__ = ["FieldValuesArg", "field_values_input", "require_text"]
 
-FieldValuesArg = Mapping[str | int, str] | Sequence[FieldValueInput | Mapping[str, Any]]
+FieldValuesArg = (
+    Mapping[str, str] | Mapping[int, str] | Sequence[FieldValueInput | Mapping[str, Any]]
+)
 """Custom field values: ``{field_id: value}``, or a list of ``{"field": id, "value": v}``."""
 
 

@@ -1,0 +1,44 @@
+"""What every action plan offers the destination."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from activecampaign_client import Operation
+
+from .._errors import EventError
+from ..catalog import Catalog, CatalogName
+
+__all__ = ["Plan", "validate_email"]
+
+
+class Plan(Protocol):
+    """The calls one event means, decided before any I/O."""
+
+    @property
+    def needs(self) -> frozenset[CatalogName]:
+        """Catalogs the operation looks names up in (loaded before it runs)."""
+        ...
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """Things in the event that will not be applied, found while planning."""
+        ...
+
+    def describe(self) -> list[str]:
+        """The planned calls, one line each, for dry runs."""
+        ...
+
+    def operation(self, catalog: Catalog) -> Operation[list[str]]:
+        """Perform the calls; returns warnings found on the way."""
+        ...
+
+
+def validate_email(value: str, field: str) -> str:
+    """A plausible address (something@domain, no spaces); the API judges the rest."""
+    local, at, domain = value.rpartition("@")
+    if not at or not local or "." not in domain or any(c.isspace() for c in value):
+        raise EventError(field, f"must be an email address, got {value!r}")
+    if len(value) > 254:
+        raise EventError(field, "is longer than the 254 characters an address may have")
+    return value

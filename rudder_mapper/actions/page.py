@@ -1,0 +1,84 @@
+"""page -> the page's domain whitelisted for site tracking, once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from activecampaign_client import InvalidInputError, Operation
+from activecampaign_client.resources.site_tracking import validate_domain
+
+from .._errors import EventError
+from ..catalog import Catalog, CatalogName
+from ..events import Message
+
+__all__ = ["PagePlan", "domain_of", "plan_page"]
+
+_URL_PATHS = (
+    "properties.domain",
+    "properties.url",
+    "context.page.url",
+    "properties.referring_domain",
+    "context.page.referring_domain",
+)
+
+
+@dataclass(frozen=True)
+class PagePlan:
+    """Whitelist ``domain`` for site tracking."""
+
+    domain: str
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def needs(self) -> frozenset[CatalogName]:
+        """The whitelist of domains."""
+        return frozenset({"domains"})
+
+    def describe(self) -> list[str]:
+        """The planned call (made only if the domain is not whitelisted yet)."""
+        return [f"POST /api/3/prism/urlWhitelistings {self.domain} (if not yet whitelisted)"]
+
+    def operation(self, catalog: Catalog) -> Operation[list[str]]:
+        """Whitelist the domain unless it already is."""
+        yield from catalog.ensure_domain(self.domain)
+        return list(self.warnings)
+
+
+def domain_of(value: str) -> str | None:
+    """The host of a URL or bare domain, lower-cased, without ``www.``; None if unusable."""
+    text = value.strip()
+    if "://" not in text:
+        text = "//" + text
+    try:
+        host = urlsplit(text).hostname
+    except ValueError:
+        return None
+    if not host or "." not in host:
+        return None
+    host = host.removeprefix("www.")
+    try:
+        return validate_domain(host)
+    except InvalidInputError:
+        return None
+
+
+def plan_page(message: Message) -> PagePlan:
+    """The first usable URL or domain among the page's properties and context."""
+    skipped: list[str] = []
+    for path in _URL_PATHS:
+        value = message.lookup(path)
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            skipped.append(f"{path} is not a string")
+            continue
+        domain = domain_of(value)
+        if domain is not None:
+            return PagePlan(domain=domain, warnings=tuple(f"{s}; used {path}" for s in skipped))
+        skipped.append(f"{path} {value[:80]!r} has no usable host")
+    detail = "; ".join(skipped) if skipped else "none of them is present"
+    raise EventError(
+        "properties.url",
+        f"a page URL or domain is required (looked at {', '.join(_URL_PATHS)}): {detail}",
+    )

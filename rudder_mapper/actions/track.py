@@ -1,0 +1,91 @@
+"""track and screen -> the event name registered once, then one trackcmp.net call."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from activecampaign_client import InvalidInputError, Operation
+from activecampaign_client.resources.event_tracking import validate_event_name
+
+from .._errors import EventError
+from ..catalog import Catalog, CatalogName
+from ..events import Message
+from ._base import validate_email
+
+__all__ = ["TrackPlan", "plan_screen", "plan_track"]
+
+_EMAIL_PATHS = ("context.traits.email", "traits.email", "properties.email")
+
+
+@dataclass(frozen=True)
+class TrackPlan:
+    """Record ``event`` for the contact with ``email``."""
+
+    event: str
+    email: str
+    eventdata: str | None
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def needs(self) -> frozenset[CatalogName]:
+        """The registry of event names."""
+        return frozenset({"events"})
+
+    def describe(self) -> list[str]:
+        """The planned calls."""
+        data = f" eventdata={self.eventdata!r}" if self.eventdata is not None else ""
+        return [f"POST https://trackcmp.net/event {self.event!r} for {self.email}{data}"]
+
+    def operation(self, catalog: Catalog) -> Operation[list[str]]:
+        """Register the name if new, then record the event."""
+        yield from catalog.ensure_event(self.event)
+        yield from catalog.client.event_tracking.track.operation(
+            self.event, email=self.email, eventdata=self.eventdata
+        )
+        return list(self.warnings)
+
+
+def _eventdata(message: Message) -> str | None:
+    raw = message.lookup("properties.eventData")
+    if raw is not None:
+        if isinstance(raw, str):
+            return raw
+        try:
+            return json.dumps(raw, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        except (TypeError, ValueError):
+            raise EventError("properties.eventData", "must be JSON-encodable") from None
+    name = message.lookup("properties.name")
+    if isinstance(name, str):
+        return name
+    return None
+
+
+def _plan(message: Message, event_paths: tuple[str, ...]) -> TrackPlan:
+    found = message.first_text(*event_paths, max_length=10_000)
+    if found is None:
+        raise EventError(event_paths[0], "is required: the event name to record")
+    path, event = found
+    try:
+        event = validate_event_name(event, name=path)
+    except InvalidInputError as exc:
+        raise EventError(
+            path,
+            f"{exc.problem} (ActiveCampaign records event names of at most "
+            "32 characters; shorten it in the tracking plan)",
+        ) from None
+    email_found = message.first_text(*_EMAIL_PATHS, max_length=254)
+    if email_found is None:
+        raise EventError(_EMAIL_PATHS[0], "is required: events are recorded against a contact")
+    email = validate_email(email_found[1], email_found[0])
+    return TrackPlan(event=event, email=email, eventdata=_eventdata(message))
+
+
+def plan_track(message: Message) -> TrackPlan:
+    """A track message: event name from ``event``."""
+    return _plan(message, ("event",))
+
+
+def plan_screen(message: Message) -> TrackPlan:
+    """A screen message: event name from ``event``, ``properties.name`` or ``name``."""
+    return _plan(message, ("event", "properties.name", "name"))

@@ -1,0 +1,151 @@
+"""Name -> id catalogs of one account: tags, custom fields, event names, tracked domains.
+
+Loaded once per destination and reused, so in steady state an identify with known tags
+and fields needs no GET, a known event only its trackcmp call, a known domain nothing.
+A catalog is refreshed when a lookup misses (at most once per ``refresh_interval``) or when
+the API answers that a name we thought new already exists (a concurrent writer).
+
+Loading is an *operation* (see ``activecampaign_client._flow``): the destination runs it
+under a lock so concurrent tasks share one load. Lookups that create missing entries are
+operations too, composed into each event's operation.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from activecampaign_client import (
+    ActiveCampaign,
+    AsyncActiveCampaign,
+    ConflictError,
+    CustomField,
+    Operation,
+    UnprocessableEntityError,
+)
+
+__all__ = ["Catalog", "CatalogName", "FieldRef"]
+
+CatalogName = Literal["tags", "fields", "events", "domains"]
+Client = ActiveCampaign | AsyncActiveCampaign
+
+
+def _key(name: str) -> str:
+    # ActiveCampaign matches tag names case-insensitively; so do we, for every catalog.
+    return name.strip().casefold()
+
+
+@dataclass(frozen=True)
+class FieldRef:
+    """A custom field as the mapper needs it: id and type."""
+
+    id: str
+    type: str
+    title: str
+
+
+@dataclass
+class Catalog:
+    """The account's names, shared by all events of one destination."""
+
+    client: Client
+    now: Callable[[], float]
+    refresh_interval: float = 60.0
+    tags: dict[str, str] = field(default_factory=dict)
+    fields: dict[str, FieldRef] = field(default_factory=dict)
+    events: set[str] = field(default_factory=set)
+    domains: set[str] = field(default_factory=set)
+    loaded_at: dict[CatalogName, float] = field(default_factory=dict)
+
+    def is_loaded(self, name: CatalogName) -> bool:
+        """Whether ``name`` has been loaded at least once."""
+        return name in self.loaded_at
+
+    def load(self, name: CatalogName) -> Operation[None]:
+        """Fetch one catalog in full (every page) and replace what we knew."""
+        if name == "tags":
+            tags = yield from self.client.tags.list.operation()
+            self.tags = {_key(t.tag): t.id for t in tags}
+        elif name == "fields":
+            fields = yield from self.client.fields.list.operation()
+            self.fields = self._index_fields(fields)
+        elif name == "events":
+            events = yield from self.client.event_tracking.list_events.operation()
+            self.events = {_key(e.name) for e in events}
+        else:
+            domains = yield from self.client.site_tracking.list_domains.operation()
+            self.domains = {_key(d.domain) for d in domains}
+        self.loaded_at[name] = self.now()
+
+    def _refresh_due(self, name: CatalogName) -> bool:
+        return self.now() - self.loaded_at.get(name, float("-inf")) >= self.refresh_interval
+
+    @staticmethod
+    def _index_fields(fields: list[CustomField]) -> dict[str, FieldRef]:
+        index: dict[str, FieldRef] = {}
+        for f in fields:
+            ref = FieldRef(id=f.id, type=f.type or "text", title=f.title)
+            # Titles first, then personalization tags, so a tag never shadows a title.
+            index.setdefault(_key(f.title), ref)
+        for f in fields:
+            if f.perstag:
+                ref = FieldRef(id=f.id, type=f.type or "text", title=f.title)
+                index.setdefault(_key(f.perstag), ref)
+                index.setdefault(_key(f"%{f.perstag}%"), ref)
+        return index
+
+    # -- lookups used inside event operations -------------------------------------------
+
+    def field_refs(self, keys: list[str]) -> Operation[dict[str, FieldRef]]:
+        """Fields for the given fieldInfo keys (title or perstag, case-insensitive).
+
+        A miss refreshes the field list once per interval, then unknown keys are left out.
+        """
+        found = {k: self.fields[_key(k)] for k in keys if _key(k) in self.fields}
+        if len(found) < len(keys) and self._refresh_due("fields"):
+            yield from self.load("fields")
+            found = {k: self.fields[_key(k)] for k in keys if _key(k) in self.fields}
+        return found
+
+    def tag_id(self, name: str) -> Operation[str]:
+        """The id of tag ``name``, creating the tag if the account does not have it."""
+        known = self.tags.get(_key(name))
+        if known is not None:
+            return known
+        try:
+            tag = yield from self.client.tags.create.operation(name)
+        except UnprocessableEntityError:
+            # Someone created it since we loaded: refresh instead of failing the event.
+            yield from self.load("tags")
+            if _key(name) in self.tags:
+                return self.tags[_key(name)]
+            raise
+        self.tags[_key(name)] = tag.id
+        return tag.id
+
+    def ensure_event(self, name: str) -> Operation[None]:
+        """Register event ``name`` in the account unless it already is."""
+        if _key(name) in self.events:
+            return
+        with contextlib.suppress(UnprocessableEntityError):  # exists already: what we wanted
+            yield from self.client.event_tracking.create_event.operation(name)
+        self.events.add(_key(name))
+
+    def ensure_domain(self, domain: str) -> Operation[None]:
+        """Whitelist ``domain`` for site tracking unless it already is."""
+        if _key(domain) in self.domains:
+            return
+        with contextlib.suppress(ConflictError, UnprocessableEntityError):  # already listed
+            yield from self.client.site_tracking.add_domain.operation(domain)
+        self.domains.add(_key(domain))
+
+    def snapshot(self) -> Mapping[str, Any]:
+        """Sizes of the catalogs, for summaries and debugging."""
+        return {
+            "tags": len(self.tags),
+            "fields": len({ref.id for ref in self.fields.values()}),
+            "events": len(self.events),
+            "domains": len(self.domains),
+        }

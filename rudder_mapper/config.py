@@ -1,0 +1,54 @@
+"""Destination settings, accepted in RudderStack's own shape (apiUrl, apiKey, actid, eventKey)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+
+from activecampaign_client import ConfigurationError
+
+__all__ = ["DestinationConfig"]
+
+
+class DestinationConfig(BaseModel):
+    """RudderStack's ActiveCampaign destination config. Secrets stay hidden in reprs."""
+
+    model_config = ConfigDict(populate_by_name=True, extra="ignore", frozen=True)
+
+    api_url: str = Field(alias="apiUrl", min_length=1)
+    api_key: SecretStr = Field(alias="apiKey")
+    actid: SecretStr | None = None
+    event_key: SecretStr | None = Field(default=None, alias="eventKey")
+
+    @classmethod
+    def from_mapping(cls, config: Mapping[str, Any]) -> DestinationConfig:
+        """Validate a config dict; a missing or bad key is a ConfigurationError naming it."""
+        if not isinstance(config, Mapping):
+            raise ConfigurationError("destination config must be an object")
+        data = {
+            k: (str(v) if isinstance(v, int) and not isinstance(v, bool) else v)
+            for k, v in config.items()
+        }
+        for key in ("actid", "eventKey"):
+            if data.get(key) == "":
+                data[key] = None
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            name = ".".join(str(p) for p in first["loc"])
+            raise ConfigurationError(
+                f"destination config {name}: {first['msg']} (expected RudderStack's keys "
+                "apiUrl, apiKey, actid, eventKey)"
+            ) from None
+
+    def client_arguments(self) -> dict[str, Any]:
+        """Keyword arguments for ``ActiveCampaign(...)``/``AsyncActiveCampaign(...)``."""
+        return {
+            "api_url": self.api_url,
+            "api_key": self.api_key.get_secret_value(),
+            "actid": self.actid.get_secret_value() if self.actid else None,
+            "event_key": self.event_key.get_secret_value() if self.event_key else None,
+        }

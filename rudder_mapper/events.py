@@ -1,0 +1,117 @@
+"""Lenient, typed access to RudderStack messages.
+
+RudderStack messages are loosely typed JSON. Rather than one strict model that rejects a
+whole event for an unrelated odd field, each action reads exactly the fields it needs
+through these accessors, which either return a typed value or raise EventError naming
+the dotted path of the field at fault.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ._errors import EventError
+
+__all__ = ["Message", "describe_type"]
+
+_MAX_TEXT = 10_000
+
+
+def describe_type(value: object) -> str:
+    """JSON-ish name of a value's type, for error messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, Mapping):
+        return "object"
+    if isinstance(value, (list, tuple)):
+        return "array"
+    return type(value).__name__
+
+
+@dataclass(frozen=True)
+class Message:
+    """A RudderStack message (identify, track, screen, page) as received."""
+
+    raw: Mapping[str, Any]
+
+    @classmethod
+    def parse(cls, message: object) -> Message:
+        """Wrap a decoded message; anything but a JSON object is refused."""
+        if not isinstance(message, Mapping):
+            raise EventError("message", f"must be a JSON object, got {describe_type(message)}")
+        return cls(message)
+
+    @property
+    def type(self) -> str:
+        """The lower-cased event type; missing or non-string types are refused."""
+        value = self.raw.get("type")
+        if not isinstance(value, str) or not value.strip():
+            raise EventError("type", f"must be a non-empty string, got {describe_type(value)}")
+        return value.strip().lower()
+
+    @property
+    def message_id(self) -> str | None:
+        """``messageId`` when it is a string, for correlating results."""
+        value = self.raw.get("messageId")
+        return value if isinstance(value, str) else None
+
+    @property
+    def user_key(self) -> str | None:
+        """Who the event is about, for keeping one user's events in order."""
+        for path in ("userId", "anonymousId"):
+            value = self.raw.get(path)
+            if isinstance(value, (str, int)) and not isinstance(value, bool) and str(value):
+                return f"{path}:{value}"
+        return None
+
+    def lookup(self, path: str) -> Any:
+        """The value at a dotted path, or None if any step is missing or not an object."""
+        node: Any = self.raw
+        for part in path.split("."):
+            if not isinstance(node, Mapping):
+                return None
+            node = node.get(part)
+        return node
+
+    def obj(self, path: str) -> Mapping[str, Any] | None:
+        """An optional object; present but not an object is an error."""
+        value = self.lookup(path)
+        if value is None:
+            return None
+        if not isinstance(value, Mapping):
+            raise EventError(path, f"must be an object, got {describe_type(value)}")
+        return value
+
+    def text(self, path: str, *, max_length: int = _MAX_TEXT) -> str | None:
+        """An optional string (numbers are accepted and turned into text).
+
+        Empty strings count as absent; other types, line breaks in short identifiers are
+        the caller's business.
+        """
+        value = self.lookup(path)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise EventError(path, f"must be a string, got {describe_type(value)}")
+        text = str(value).strip()
+        if len(text) > max_length:
+            raise EventError(path, f"is {len(text)} characters long; at most {max_length}")
+        if "\x00" in text:
+            raise EventError(path, "must not contain NUL characters")
+        return text or None
+
+    def first_text(self, *paths: str, max_length: int = _MAX_TEXT) -> tuple[str, str] | None:
+        """The first of ``paths`` holding a non-empty string, with the path it came from."""
+        for path in paths:
+            value = self.text(path, max_length=max_length)
+            if value is not None:
+                return path, value
+        return None
