@@ -1,8 +1,11 @@
 """ActiveCampaignDestination (sync) and AsyncActiveCampaignDestination: events in, results out.
 
 Both share everything but I/O: an event becomes a plan (pure), the plan an operation
-(pure, see ``activecampaign_client.Operation``), and the client runs it. ``process`` never
-raises for bad input or API failures; every outcome is a DeliveryResult.
+(pure, see ``activecampaign_client.Operation``), and the client runs it. ``process`` and
+``process_batch`` never raise for bad input or API failures; every outcome is a
+DeliveryResult, in input order. Batches run users concurrently (``max_concurrency``),
+each user's events in order, and send 10+ identifies through bulk import
+(``bulk_threshold``; 0 disables) — see ``rudder_mapper.batching``.
 """
 
 from __future__ import annotations
@@ -10,75 +13,75 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
 
 from activecampaign_client import ActiveCampaign, AsyncActiveCampaign
 
-from ._errors import EventError
-from .actions import Plan, plan_message
+from ._prepare import Prepared, deliver, prepare
+from .batching import BatchPlan, bulk_import_operation, plan_batch
 from .catalog import Catalog, CatalogName
 from .config import DestinationConfig
 from .results import DeliveryResult
 
-__all__ = ["ActiveCampaignDestination", "AsyncActiveCampaignDestination", "Prepared", "prepare"]
+__all__ = ["ActiveCampaignDestination", "AsyncActiveCampaignDestination"]
+
+DEFAULT_MAX_CONCURRENCY = 8
+DEFAULT_BULK_THRESHOLD = 10
 
 
-@dataclass(frozen=True)
-class Prepared:
-    """A message that passed planning: its plan and the context for its result."""
+class _Batch:
+    """One batch being delivered: prepared items, the plan, and results by index."""
 
-    plan: Plan
-    context: dict[str, Any]
+    def __init__(self, messages: Iterable[object], bulk_threshold: int) -> None:
+        self.items = [prepare(message) for message in messages]
+        self.results: list[DeliveryResult | None] = [
+            item if isinstance(item, DeliveryResult) else None for item in self.items
+        ]
+        self.plan: BatchPlan = plan_batch(self.items, bulk_threshold)
 
-    def delivered(self, warnings: list[str]) -> DeliveryResult:
-        """The result of a successful run."""
-        return DeliveryResult.ok(warnings, **self.context)
+    def prepared(self, index: int) -> Prepared:
+        """The planned event at ``index``."""
+        item = self.items[index]
+        assert isinstance(item, Prepared)
+        return item
 
-    def failed(self, exc: BaseException) -> DeliveryResult:
-        """The result of a failed run, warnings found while planning kept."""
-        result = DeliveryResult.from_exception(exc, **self.context)
-        return DeliveryResult(
-            status_code=result.status_code,
-            retryable=result.retryable,
-            error=result.error,
-            warnings=self.plan.warnings,
-            event_type=result.event_type,
-            message_id=result.message_id,
-            field=result.field,
-        )
-
-
-def _context(message: object) -> dict[str, Any]:
-    if not isinstance(message, Mapping):
-        return {}
-    kind = message.get("type")
-    message_id = message.get("messageId")
-    return {
-        "event_type": kind.strip().lower() if isinstance(kind, str) else None,
-        "message_id": message_id if isinstance(message_id, str) else None,
-    }
+    def finished(self) -> list[DeliveryResult]:
+        """Results in input order (every index has one by now)."""
+        return [
+            r if r is not None else DeliveryResult(500, False, "not processed")
+            for r in self.results
+        ]
 
 
-def prepare(message: object) -> Prepared | DeliveryResult:
-    """Plan one message; a message that cannot be delivered gets its 400 result here."""
-    context = _context(message)
-    try:
-        return Prepared(plan_message(message), context)
-    except EventError as exc:
-        return DeliveryResult.from_exception(exc, **context)
-    except Exception as exc:
-        return DeliveryResult.from_exception(exc, **context)
+def _options(max_concurrency: int, bulk_threshold: int) -> tuple[int, int]:
+    if not isinstance(max_concurrency, int) or max_concurrency < 1:
+        raise ValueError("max_concurrency must be a positive integer")
+    if not isinstance(bulk_threshold, int) or bulk_threshold < 0:
+        raise ValueError("bulk_threshold must be 0 (never) or a positive integer")
+    return max_concurrency, bulk_threshold
 
 
 class ActiveCampaignDestination:
-    """Delivers RudderStack messages to ActiveCampaign with a sync client."""
+    """Delivers RudderStack messages to ActiveCampaign with a sync client.
 
-    def __init__(self, client: ActiveCampaign, *, refresh_interval: float = 60.0) -> None:
+    Batches use a pool of ``max_concurrency`` threads; the client's limiter keeps them
+    all within the account's request budget.
+    """
+
+    def __init__(
+        self,
+        client: ActiveCampaign,
+        *,
+        refresh_interval: float = 60.0,
+        max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
+        bulk_threshold: int = DEFAULT_BULK_THRESHOLD,
+    ) -> None:
         self.client = client
         self.catalog = Catalog(client, now=client.clock.now, refresh_interval=refresh_interval)
+        self.max_concurrency, self.bulk_threshold = _options(max_concurrency, bulk_threshold)
         self._catalog_lock = threading.Lock()
 
     @classmethod
@@ -98,21 +101,38 @@ class ActiveCampaignDestination:
                 if not self.catalog.is_loaded(name):
                     self.client.run(self.catalog.load(name))
 
+    def _deliver(self, prepared: Prepared) -> DeliveryResult:
+        try:
+            self._ensure(prepared.plan.needs)
+        except Exception as exc:
+            return prepared.failed(exc)
+        return self.client.run(deliver(prepared, self.catalog))
+
     def process(self, message: object) -> DeliveryResult:
         """Deliver one message; never raises."""
         prepared = prepare(message)
-        if isinstance(prepared, DeliveryResult):
-            return prepared
-        try:
-            self._ensure(prepared.plan.needs)
-            warnings = self.client.run(prepared.plan.operation(self.catalog))
-        except Exception as exc:
-            return prepared.failed(exc)
-        return prepared.delivered(warnings)
+        return prepared if isinstance(prepared, DeliveryResult) else self._deliver(prepared)
 
     def process_batch(self, messages: Iterable[object]) -> list[DeliveryResult]:
-        """Deliver messages in order; results in input order; one failure stops nothing."""
-        return [self.process(message) for message in messages]
+        """Deliver many messages; results in input order; one failure stops nothing."""
+        batch = _Batch(messages, self.bulk_threshold)
+        if batch.plan.bulk:
+            for index, result in self.client.run(
+                bulk_import_operation(self.catalog, batch.items, batch.plan.bulk)
+            ).items():
+                batch.results[index] = result
+
+        def run_group(group: list[int]) -> None:
+            for index in group:
+                batch.results[index] = self._deliver(batch.prepared(index))
+
+        if self.max_concurrency == 1 or len(batch.plan.groups) <= 1:
+            for group in batch.plan.groups:
+                run_group(group)
+        else:
+            with ThreadPoolExecutor(self.max_concurrency) as pool:
+                list(pool.map(run_group, batch.plan.groups))
+        return batch.finished()
 
     def close(self) -> None:
         """Close the underlying client."""
@@ -120,11 +140,23 @@ class ActiveCampaignDestination:
 
 
 class AsyncActiveCampaignDestination:
-    """Delivers RudderStack messages to ActiveCampaign with an async client."""
+    """Delivers RudderStack messages to ActiveCampaign with an async client.
 
-    def __init__(self, client: AsyncActiveCampaign, *, refresh_interval: float = 60.0) -> None:
+    Batches run up to ``max_concurrency`` users' event sequences at once; the client's
+    limiter keeps them all within the account's request budget.
+    """
+
+    def __init__(
+        self,
+        client: AsyncActiveCampaign,
+        *,
+        refresh_interval: float = 60.0,
+        max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
+        bulk_threshold: int = DEFAULT_BULK_THRESHOLD,
+    ) -> None:
         self.client = client
         self.catalog = Catalog(client, now=client.clock.now, refresh_interval=refresh_interval)
+        self.max_concurrency, self.bulk_threshold = _options(max_concurrency, bulk_threshold)
         self._catalog_lock: asyncio.Lock | None = None
 
     @classmethod
@@ -146,21 +178,37 @@ class AsyncActiveCampaignDestination:
                 if not self.catalog.is_loaded(name):
                     await self.client.run(self.catalog.load(name))
 
+    async def _deliver(self, prepared: Prepared) -> DeliveryResult:
+        try:
+            await self._ensure(prepared.plan.needs)
+        except Exception as exc:
+            return prepared.failed(exc)
+        return await self.client.run(deliver(prepared, self.catalog))
+
     async def process(self, message: object) -> DeliveryResult:
         """Deliver one message; never raises."""
         prepared = prepare(message)
-        if isinstance(prepared, DeliveryResult):
-            return prepared
-        try:
-            await self._ensure(prepared.plan.needs)
-            warnings = await self.client.run(prepared.plan.operation(self.catalog))
-        except Exception as exc:
-            return prepared.failed(exc)
-        return prepared.delivered(warnings)
+        return prepared if isinstance(prepared, DeliveryResult) else await self._deliver(prepared)
 
     async def process_batch(self, messages: Iterable[object]) -> list[DeliveryResult]:
-        """Deliver messages; results in input order; one failure stops nothing."""
-        return [await self.process(message) for message in messages]
+        """Deliver many messages concurrently; results in input order; one failure stops
+        nothing; each user's events are applied in their original order."""
+        batch = _Batch(messages, self.bulk_threshold)
+        if batch.plan.bulk:
+            imported = await self.client.run(
+                bulk_import_operation(self.catalog, batch.items, batch.plan.bulk)
+            )
+            for index, result in imported.items():
+                batch.results[index] = result
+        slots = asyncio.Semaphore(self.max_concurrency)
+
+        async def run_group(group: list[int]) -> None:
+            async with slots:
+                for index in group:
+                    batch.results[index] = await self._deliver(batch.prepared(index))
+
+        await asyncio.gather(*(run_group(group) for group in batch.plan.groups))
+        return batch.finished()
 
     async def aclose(self) -> None:
         """Close the underlying client."""

@@ -45,9 +45,17 @@ class PagePlan:
         return list(self.warnings)
 
 
-def domain_of(value: str) -> str | None:
-    """The host of a URL or bare domain, lower-cased, without ``www.``; None if unusable."""
+def domain_of(value: str, *, bare: bool = False) -> str | None:
+    """The host of a URL or bare domain, lower-cased, without ``www.``; None if unusable.
+
+    With ``bare`` (for ``*domain`` properties) only a host name is accepted, nothing after it.
+    """
     text = value.strip()
+    if bare:
+        try:
+            return validate_domain(text.lower().removeprefix("www."))
+        except InvalidInputError:
+            return None
     if "://" not in text:
         text = "//" + text
     try:
@@ -65,20 +73,21 @@ def domain_of(value: str) -> str | None:
 
 def plan_page(message: Message) -> PagePlan:
     """The first usable URL or domain among the page's properties and context."""
-    skipped: list[str] = []
+    skipped: list[tuple[str, str]] = []
     for path in _URL_PATHS:
         value = message.lookup(path)
         if value is None:
             continue
         if not isinstance(value, str):
-            skipped.append(f"{path} is not a string")
+            skipped.append((path, f"{path} is not a string"))
             continue
-        domain = domain_of(value)
+        domain = domain_of(value, bare=path.endswith("domain"))
         if domain is not None:
-            return PagePlan(domain=domain, warnings=tuple(f"{s}; used {path}" for s in skipped))
-        skipped.append(f"{path} {value[:80]!r} has no usable host")
-    detail = "; ".join(skipped) if skipped else "none of them is present"
+            warnings = tuple(f"{why}; used {path}" for _, why in skipped)
+            return PagePlan(domain=domain, warnings=warnings)
+        skipped.append((path, f"{path} {value[:80]!r} has no usable host"))
+    detail = "; ".join(why for _, why in skipped) if skipped else "none of them is present"
     raise EventError(
-        "properties.url",
+        skipped[0][0] if skipped else "properties.url",
         f"a page URL or domain is required (looked at {', '.join(_URL_PATHS)}): {detail}",
     )

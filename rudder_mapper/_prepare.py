@@ -1,0 +1,75 @@
+"""From raw message to result, minus the I/O: prepare (plan) and deliver (an operation)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+from activecampaign_client import Operation
+
+from .actions import IdentifyPlan, Plan, TrackPlan, plan_message
+from .catalog import Catalog
+from .events import Message
+from .results import DeliveryResult
+
+__all__ = ["Prepared", "deliver", "prepare"]
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A message that passed planning: its plan, who it is about, and result context."""
+
+    plan: Plan
+    context: dict[str, Any]
+    user_key: str | None
+
+    def delivered(self, warnings: list[str]) -> DeliveryResult:
+        """The result of a successful run."""
+        return DeliveryResult.ok(warnings, **self.context)
+
+    def failed(self, exc: BaseException) -> DeliveryResult:
+        """The result of a failed run; warnings found while planning are kept."""
+        result = DeliveryResult.from_exception(exc, **self.context)
+        return replace(result, warnings=self.plan.warnings)
+
+    def rejected(self, error: str, warnings: list[str]) -> DeliveryResult:
+        """A 400 decided by the API for this event alone (e.g. a bulk-import rejection)."""
+        return DeliveryResult(400, False, error, tuple(warnings), **self.context)
+
+
+def _context(message: object) -> dict[str, Any]:
+    if not isinstance(message, Mapping):
+        return {}
+    kind = message.get("type")
+    message_id = message.get("messageId")
+    return {
+        "event_type": kind.strip().lower() if isinstance(kind, str) else None,
+        "message_id": message_id if isinstance(message_id, str) else None,
+    }
+
+
+def _user_key(message: object, plan: Plan) -> str | None:
+    key = Message(message).user_key if isinstance(message, Mapping) else None
+    if key is None and isinstance(plan, (IdentifyPlan, TrackPlan)):
+        key = f"email:{plan.email.casefold()}"
+    return key
+
+
+def prepare(message: object) -> Prepared | DeliveryResult:
+    """Plan one message; a message that cannot be delivered gets its 400 result here."""
+    context = _context(message)
+    try:
+        plan = plan_message(message)
+    except Exception as exc:
+        return DeliveryResult.from_exception(exc, **context)
+    return Prepared(plan, context, _user_key(message, plan))
+
+
+def deliver(prepared: Prepared, catalog: Catalog) -> Operation[DeliveryResult]:
+    """Run the plan's calls; every failure becomes the event's result, never an exception."""
+    try:
+        warnings = yield from prepared.plan.operation(catalog)
+    except Exception as exc:
+        return prepared.failed(exc)
+    return prepared.delivered(warnings)
