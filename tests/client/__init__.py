@@ -1,0 +1,1 @@
+"""Tests of activecampaign_client: cassette replays per resource, and unit tests."""
