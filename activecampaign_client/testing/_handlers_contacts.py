@@ -1,0 +1,374 @@
+"""Contacts and what hangs off them: sync, CRUD, tags, field values, list statuses."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from . import _render as render
+from ._records import ContactRecord
+from ._state import AccountState, valid_email
+from ._wire import (
+    EmuRequest,
+    EmuResponse,
+    Handler,
+    invalid,
+    json_response,
+    not_found,
+    page,
+    page_window,
+)
+
+__all__ = ["ROUTES", "body_object", "ident"]
+
+_EMAIL_POINTER = "/data/attributes/email"
+
+
+def body_object(request: EmuRequest, key: str) -> dict[str, Any] | EmuResponse:
+    """``request.json[key]`` as a dict, or the 400/422 the API would answer instead."""
+    if request.json_error or not isinstance(request.json, dict):
+        return EmuResponse(400, {"message": "The request body must be a JSON object"})
+    value = request.json.get(key)
+    if not isinstance(value, dict):
+        return invalid(f"Missing attribute: {key}", f"/data/attributes/{key}", code="missing")
+    return value
+
+
+def ident(value: Any) -> str | None:
+    """An id given as int or digit string, as a string; None when it is neither."""
+    if isinstance(value, bool):
+        return None
+    text = str(value).strip() if isinstance(value, (int, str)) else ""
+    return text if text.isdigit() else None
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    return value if isinstance(value, str) else str(value)
+
+
+def _write_contact(
+    state: AccountState, contact: ContactRecord, data: dict[str, Any]
+) -> list[str] | EmuResponse:
+    """Apply names, phone and inline field values; return the ids of the values written."""
+    state.update_contact(
+        contact,
+        first_name=_text(data.get("firstName")),
+        last_name=_text(data.get("lastName")),
+        phone=_text(data.get("phone")),
+    )
+    written: list[str] = []
+    values = data.get("fieldValues") or []
+    if not isinstance(values, list):
+        return invalid("fieldValues must be a list", "/data/attributes/fieldValues")
+    for index, item in enumerate(values):
+        field_id = ident(item.get("field")) if isinstance(item, dict) else None
+        if field_id is None or not isinstance(item, dict) or "value" not in item:
+            pointer = f"/data/attributes/fieldValues/{index}"
+            return invalid("Field values need a field id and a value", pointer)
+        if field_id not in state.fields:
+            continue  # like the API: values for unknown fields are silently dropped
+        written.append(state.set_field_value(contact.id, field_id, _text(item["value"]) or "").id)
+    return written
+
+
+def _contact_answer(
+    state: AccountState, contact: ContactRecord, value_ids: list[str], status: int
+) -> EmuResponse:
+    values = [render.field_value(state, state.field_values[i]) for i in value_ids]
+    body = {"fieldValues": values, "contact": render.contact_short(state, contact, value_ids)}
+    return json_response(body, status)
+
+
+def _email_of(data: dict[str, Any]) -> str | EmuResponse:
+    email = data.get("email")
+    if email is None or (isinstance(email, str) and not email.strip()):
+        return invalid("Email address is required", _EMAIL_POINTER, code="field_missing")
+    if not valid_email(email):
+        return invalid("Contact Email Address is not valid.", _EMAIL_POINTER, code="email_invalid")
+    return str(email).strip()
+
+
+def create_contact(state: AccountState, request: EmuRequest) -> EmuResponse:
+    """POST /contacts: an existing email is a 422 ``duplicate``."""
+    data = body_object(request, "contact")
+    if isinstance(data, EmuResponse):
+        return data
+    email = _email_of(data)
+    if isinstance(email, EmuResponse):
+        return email
+    if state.contact_by_email(email) is not None:
+        return invalid(
+            "Email address already exists in the system", _EMAIL_POINTER, code="duplicate"
+        )
+    contact = state.create_contact(email)
+    written = _write_contact(state, contact, data)
+    if isinstance(written, EmuResponse):
+        state.delete_contact(contact.id)
+        return written
+    return _contact_answer(state, contact, written, 201)
+
+
+def sync_contact(state: AccountState, request: EmuRequest) -> EmuResponse:
+    """POST /contact/sync: create or update by email; 201 when created, 200 when updated."""
+    data = body_object(request, "contact")
+    if isinstance(data, EmuResponse):
+        return data
+    email = _email_of(data)
+    if isinstance(email, EmuResponse):
+        return email
+    contact = state.contact_by_email(email)
+    created = contact is None
+    if contact is None:
+        contact = state.create_contact(email)
+    written = _write_contact(state, contact, data)
+    if isinstance(written, EmuResponse):
+        if created:
+            state.delete_contact(contact.id)
+        return written
+    return _contact_answer(state, contact, written, 201 if created else 200)
+
+
+def _contact(state: AccountState, request: EmuRequest) -> ContactRecord | EmuResponse:
+    contact = state.contacts.get(request.args[0])
+    return contact if contact is not None else not_found("Subscriber", request.args[0])
+
+
+def get_contact(state: AccountState, request: EmuRequest) -> EmuResponse:
+    """GET /contacts/{id}: the contact and its related records."""
+    contact = _contact(state, request)
+    if isinstance(contact, EmuResponse):
+        return contact
+    values = [v for v in state.field_values.values() if v.contact == contact.id]
+    memberships = [m for m in state.contact_lists.values() if m.contact == contact.id]
+    full = render.contact_full(state, contact)
+    full.update(
+        contactAutomations=[],
+        contactLists=[m.id for m in memberships],
+        fieldValues=[v.id for v in values],
+        geoIps=[],
+        deals=[],
+        accountContacts=[],
+    )
+    body = {
+        "contactAutomations": [],
+        "contactLists": [render.contact_list(state, m) for m in memberships],
+        "deals": [],
+        "fieldValues": [render.field_value(state, v) for v in values],
+        "geoAddresses": [],
+        "geoIps": [],
+        "contact": full,
+    }
+    return json_response(body)
+
+
+def update_contact(state: AccountState, request: EmuRequest) -> EmuResponse:
+    """PUT /contacts/{id}: change the given attributes."""
+    contact = _contact(state, request)
+    if isinstance(contact, EmuResponse):
+        return contact
+    data = body_object(request, "contact")
+    if isinstance(data, EmuResponse):
+        return data
+    if "email" in data:
+        email = _email_of(data)
+        if isinstance(email, EmuResponse):
+            return email
+        other = state.contact_by_email(email)
+        if other is not None and other.id != contact.id:
+            title = "Email address already exists in the system"
+            return invalid(title, _EMAIL_POINTER, code="duplicate")
+        state.update_contact(contact, email=email)
+    written = _write_contact(state, contact, data)
+    if isinstance(written, EmuResponse):
+        return written
+    return _contact_answer(state, contact, written, 200)
+
+
+def delete_contact(state: AccountState, request: EmuRequest) -> EmuResponse:
+    """DELETE /contacts/{id}."""
+    if request.args[0] not in state.contacts:
+        return json_response(
+            {"message": f"No result found for contact with id {request.args[0]}"}, 404
+        )
+    state.delete_contact(request.args[0])
+    return json_response({})
+
+
+def list_contacts(state: AccountState, request: EmuRequest) -> EmuResponse:
+    """GET /contacts: ``email`` (exact), ``search`` (email, names, phone), limit/offset."""
+    contacts = list(state.contacts.values())
+    email = request.params.get("email")
+    if email is not None:
+        contacts = [c for c in contacts if c.email.lower() == email.strip().lower()]
+    search = (request.params.get("search") or "").strip().lower()
+    if search:
+        contacts = [
+            c
+            for c in contacts
+            if any(search in v.lower() for v in (c.email, c.first_name, c.last_name, c.phone))
+        ]
+    items, meta = page(request, contacts, lambda c: render.contact_full(state, c))
+    limit, offset = page_window(request)
+    meta["page_input"] = {
+        "segmentid": 0,
+        "formid": 0,
+        "listid": 0,
+        "tagid": 0,
+        "limit": limit,
+        "offset": offset,
+        "search": request.params.get("search"),
+        "sort": None,
+        "seriesid": 0,
+        "waitid": 0,
+        "status": -1,
+        "forceQuery": 0,
+        "cacheid": "",
+    }
+    return json_response({"scoreValues": [], "contacts": items, "meta": meta})
+
+
+def _sub_listing(
+    key: str,
+    records: Callable[[AccountState, str], list[Any]],
+    render_one: Callable[[AccountState, Any], dict[str, Any]],
+) -> Handler:
+    def handler(state: AccountState, request: EmuRequest) -> EmuResponse:
+        contact = _contact(state, request)
+        if isinstance(contact, EmuResponse):
+            return contact
+        items, _ = page(request, records(state, contact.id), lambda r: render_one(state, r))
+        return json_response({key: items})
+
+    handler.__doc__ = f"GET /contacts/{{id}}/{key}: one contact's {key}, paginated, no meta."
+    return handler
+
+
+def add_contact_tag(state: AccountState, request: EmuRequest) -> EmuResponse:
+    """POST /contactTags: an existing link is answered with the existing record."""
+    data = body_object(request, "contactTag")
+    if isinstance(data, EmuResponse):
+        return data
+    for name in ("contact", "tag"):
+        if ident(data.get(name)) is None:
+            return invalid("Missing attribute", f"/data/attributes/{name}", code="missing")
+    contact_id, tag_id = ident(data["contact"]), ident(data["tag"])
+    for kind, known, key in (("Contact", state.contacts, contact_id), ("Tag", state.tags, tag_id)):
+        if key not in known:
+            error = {"status": 404, "title": "Not Found", "detail": f"{kind} not found"}
+            return json_response({"errors": [error]}, 404)
+    link = state.add_contact_tag(str(contact_id), str(tag_id))
+    return json_response({"contactTag": render.contact_tag(state, link)}, 201)
+
+
+def remove_contact_tag(state: AccountState, request: EmuRequest) -> EmuResponse:
+    """DELETE /contactTags/{id}."""
+    if request.args[0] not in state.contact_tags:
+        return not_found("ContactTag", request.args[0])
+    state.remove_contact_tag(request.args[0])
+    return json_response({})
+
+
+def _field_value_write(
+    state: AccountState, request: EmuRequest, record_id: str | None
+) -> EmuResponse:
+    data = body_object(request, "fieldValue")
+    if isinstance(data, EmuResponse):
+        return data
+    contact_id, field_id = ident(data.get("contact")), ident(data.get("field"))
+    if contact_id is None or field_id is None or "value" not in data:
+        return invalid("fieldValue needs contact, field and value", "/data/attributes/fieldValue")
+    if contact_id not in state.contacts:
+        return not_found("Subscriber", contact_id)
+    if field_id not in state.fields:
+        return not_found("Field", field_id)
+    if record_id is not None:
+        existing = state.field_values[record_id]
+        if (existing.contact, existing.field) != (contact_id, field_id):
+            title = f"Field value {record_id} belongs to another contact or field"
+            return invalid(title, "/data/attributes/fieldValue")
+    record = state.set_field_value(contact_id, field_id, _text(data["value"]) or "")
+    body = {
+        "contacts": [render.contact_full(state, state.contacts[contact_id])],
+        "fieldValue": render.field_value(state, record, int_ids=True),
+    }
+    return json_response(body)
+
+
+def create_field_value(state: AccountState, request: EmuRequest) -> EmuResponse:
+    """POST /fieldValues: set a contact's value for a field (replacing any earlier one)."""
+    return _field_value_write(state, request, None)
+
+
+def update_field_value(state: AccountState, request: EmuRequest) -> EmuResponse:
+    """PUT /fieldValues/{id}."""
+    if request.args[0] not in state.field_values:
+        return not_found("FieldValue", request.args[0])
+    return _field_value_write(state, request, request.args[0])
+
+
+def set_contact_list(state: AccountState, request: EmuRequest) -> EmuResponse:
+    """POST /contactLists: status 1 subscribes, 2 unsubscribes."""
+    data = body_object(request, "contactList")
+    if isinstance(data, EmuResponse):
+        return data
+    contact_id, list_id = ident(data.get("contact")), ident(data.get("list"))
+    status = ident(data.get("status"))
+    if contact_id is None or list_id is None:
+        return invalid("contactList needs contact and list", "/data/attributes/contactList")
+    if status not in ("1", "2"):
+        return invalid("status must be 1 or 2", "/data/attributes/status")
+    if contact_id not in state.contacts:
+        return not_found("Subscriber", contact_id)
+    if list_id not in state.lists:
+        return not_found("List", list_id)
+    record = state.set_list_status(contact_id, list_id, status)
+    body = {
+        "contacts": [render.contact_full(state, state.contacts[contact_id])],
+        "contactList": render.contact_list(state, record, int_status=True),
+    }
+    return json_response(body)
+
+
+ROUTES = [
+    ("GET", "contacts", list_contacts),
+    ("POST", "contacts", create_contact),
+    ("POST", "contact/sync", sync_contact),
+    ("GET", "contacts/{}", get_contact),
+    ("PUT", "contacts/{}", update_contact),
+    ("DELETE", "contacts/{}", delete_contact),
+    (
+        "GET",
+        "contacts/{}/contactTags",
+        _sub_listing(
+            "contactTags",
+            lambda state, cid: [t for t in state.contact_tags.values() if t.contact == cid],
+            render.contact_tag,
+        ),
+    ),
+    (
+        "GET",
+        "contacts/{}/fieldValues",
+        _sub_listing(
+            "fieldValues",
+            lambda state, cid: [v for v in state.field_values.values() if v.contact == cid],
+            render.field_value,
+        ),
+    ),
+    (
+        "GET",
+        "contacts/{}/contactLists",
+        _sub_listing(
+            "contactLists",
+            lambda state, cid: [m for m in state.contact_lists.values() if m.contact == cid],
+            render.contact_list,
+        ),
+    ),
+    ("POST", "contactTags", add_contact_tag),
+    ("DELETE", "contactTags/{}", remove_contact_tag),
+    ("POST", "fieldValues", create_field_value),
+    ("PUT", "fieldValues/{}", update_field_value),
+    ("POST", "contactLists", set_contact_list),
+]
+"""(method, path under /api/3 with ``{}`` for an id, handler)."""

@@ -1,0 +1,142 @@
+"""Bulk import: validated as a whole, then applied at once (so every batch is ``completed``).
+
+Limits: 1 to 250 contacts a request; 100 requests a minute for multi-contact batches and
+20 a minute for single-contact ones, answered with 429 and ``Retry-After`` beyond that.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._handlers_contacts import ident
+from ._records import ContactRecord, ImportBatch
+from ._state import AccountState, valid_email
+from ._wire import EmuRequest, EmuResponse, bad_request, json_response
+
+__all__ = ["MAX_IMPORT_CONTACTS", "ROUTES"]
+
+MAX_IMPORT_CONTACTS = 250
+
+
+def _failures(contacts: list[Any]) -> list[dict[str, Any]]:
+    reasons: list[dict[str, Any]] = []
+    for index, contact in enumerate(contacts):
+        if not isinstance(contact, dict):
+            reasons.append({"contact": index, "failureReason": "Contact must be an object"})
+        elif not valid_email(contact.get("email")):
+            reasons.append({"contact": index, "failureReason": "Field 'email' incorrect format"})
+        elif not all(isinstance(t, str) for t in contact.get("tags") or []):
+            reasons.append({"contact": index, "failureReason": "Field 'tags' must hold names"})
+    return reasons
+
+
+def _text(contact: dict[str, Any], key: str) -> str | None:
+    value = contact.get(key)
+    return None if value is None else str(value)
+
+
+def _apply(state: AccountState, data: dict[str, Any]) -> ContactRecord:
+    email = str(data["email"]).strip()
+    contact = state.contact_by_email(email) or state.create_contact(email)
+    state.update_contact(
+        contact,
+        first_name=_text(data, "first_name"),
+        last_name=_text(data, "last_name"),
+        phone=_text(data, "phone"),
+        customer_acct_name=_text(data, "customer_acct_name"),
+    )
+    for name in data.get("tags") or []:
+        name = name.strip()
+        if name:
+            tag = state.tag_by_name(name) or state.create_tag(name)
+            state.add_contact_tag(contact.id, tag.id)
+    for item in data.get("fields") or []:
+        field_id = ident(item.get("id")) if isinstance(item, dict) else None
+        if field_id in state.fields and isinstance(item, dict):
+            state.set_field_value(contact.id, str(field_id), str(item.get("value", "")))
+    for key, status in (("subscribe", "1"), ("unsubscribe", "2")):
+        for item in data.get(key) or []:
+            list_id = ident(item.get("listid")) if isinstance(item, dict) else None
+            if list_id in state.lists:
+                state.set_list_status(contact.id, str(list_id), status)
+    return contact
+
+
+def bulk_import(state: AccountState, request: EmuRequest) -> EmuResponse:
+    """POST /import/bulk_import: 400 with ``failureReasons`` (nothing applied) or queued."""
+    contacts = request.json.get("contacts") if isinstance(request.json, dict) else None
+    if not isinstance(contacts, list) or not 1 <= len(contacts) <= MAX_IMPORT_CONTACTS:
+        return bad_request(f"'contacts' must be a list of 1 to {MAX_IMPORT_CONTACTS} contacts.")
+    multi = len(contacts) > 1
+    window = state.import_multi if multi else state.import_single
+    if not window.admit(state.now()):
+        kind = "multi-contact" if multi else "single-contact"
+        body = {
+            "success": 0,
+            "message": "Rate limit exceeded.",
+            "failureReasons": [
+                f"Up to {window.burst} {kind} imports may be requested per minute. Please batch "
+                "contacts into larger requests, or retry this request in a minute."
+            ],
+        }
+        retry = str(window.retry_after(state.now()))
+        return EmuResponse(429, body, headers={"Retry-After": retry})
+    reasons = _failures(contacts)
+    if reasons:
+        body = {
+            "success": 0,
+            "message": "JSON payload did not pass validation. Please fix failure Reasons and "
+            "retry. The import was not queued for processing.",
+            "failureReasons": reasons,
+        }
+        return EmuResponse(400, body)
+    applied = [_apply(state, contact) for contact in contacts]
+    batch = ImportBatch(
+        id=state.new_uuid(),
+        for_date=state.datetime().date().isoformat(),
+        contacts=len(applied),
+        success=[contact.id for contact in applied],
+    )
+    state.batches[batch.id] = batch
+    body = {
+        "Success": 1,
+        "queued_contacts": len(applied),
+        "batchId": batch.id,
+        "message": "Contact import queued",
+    }
+    return json_response(body)
+
+
+def import_info(state: AccountState, request: EmuRequest) -> EmuResponse:
+    """GET /import/info?batchId=...: status, imported contact ids, rejected emails."""
+    batch_id = request.params.get("batchId")
+    if not batch_id:
+        return bad_request("'batchId' is a required field.")
+    batch = state.batches.get(batch_id)
+    if batch is None:
+        return EmuResponse(404, {"success": 0, "message": f"No batch found with id {batch_id}"})
+    return json_response(
+        {"status": "completed", "success": batch.success, "failure": batch.failure}
+    )
+
+
+def import_overview(state: AccountState, request: EmuRequest) -> EmuResponse:
+    """GET /import/bulk_import: batches and contacts per day (counts as strings)."""
+    days: dict[str, list[int]] = {}
+    for batch in state.batches.values():
+        day = days.setdefault(batch.for_date, [0, 0])
+        day[0] += 1
+        day[1] += batch.contacts
+    completed = [
+        {"forDate": date, "batches": str(batches), "contacts": str(count)}
+        for date, (batches, count) in sorted(days.items())
+    ]
+    return json_response({"outstanding": [], "recentlyCompleted": completed})
+
+
+ROUTES = [
+    ("POST", "import/bulk_import", bulk_import),
+    ("GET", "import/info", import_info),
+    ("GET", "import/bulk_import", import_overview),
+]
+"""(method, path under /api/3, handler)."""

@@ -1,0 +1,147 @@
+"""Plain records of the emulated account, and the snapshots tests inspect."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = [
+    "ContactListRecord",
+    "ContactRecord",
+    "ContactTagRecord",
+    "DomainRecord",
+    "EmulatedContact",
+    "FieldRecord",
+    "FieldValueRecord",
+    "ImportBatch",
+    "ListRecord",
+    "TagRecord",
+    "TrackedEventRecord",
+]
+
+
+@dataclass
+class ContactRecord:
+    """A contact as stored."""
+
+    id: str
+    email: str
+    first_name: str = ""
+    last_name: str = ""
+    phone: str = ""
+    cdate: str = ""
+    udate: str = ""
+    customer_acct_name: str = ""
+
+
+@dataclass
+class TagRecord:
+    """A tag; ``name`` is ``tag`` on the wire."""
+
+    id: str
+    name: str
+    tag_type: str = "contact"
+    description: str = ""
+    cdate: str = ""
+
+
+@dataclass
+class FieldRecord:
+    """A custom contact field."""
+
+    id: str
+    title: str
+    perstag: str
+    type: str = "text"
+    cdate: str = ""
+
+
+@dataclass
+class ListRecord:
+    """A mailing list."""
+
+    id: str
+    name: str
+    stringid: str
+    cdate: str = ""
+
+
+@dataclass
+class FieldValueRecord:
+    """One contact's value of one custom field."""
+
+    id: str
+    contact: str
+    field: str
+    value: str
+    cdate: str = ""
+    udate: str = ""
+
+
+@dataclass
+class ContactTagRecord:
+    """The link of a contact and a tag."""
+
+    id: str
+    contact: str
+    tag: str
+    cdate: str = ""
+
+
+@dataclass
+class ContactListRecord:
+    """A contact's status on a list: "1" subscribed, "2" unsubscribed."""
+
+    id: str
+    contact: str
+    list: str
+    status: str
+    sdate: str = ""
+    udate: str = ""
+
+
+@dataclass
+class DomainRecord:
+    """A domain whitelisted for site tracking."""
+
+    id: str
+    domain: str
+    created_at: str = ""
+
+
+@dataclass
+class ImportBatch:
+    """One accepted bulk import: applied at once, so always ``completed``."""
+
+    id: str
+    for_date: str
+    contacts: int
+    success: list[str] = field(default_factory=list)
+    failure: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class TrackedEventRecord:
+    """An event trackcmp.net accepted: name, the contact's email, data, simulated time."""
+
+    event: str
+    email: str
+    eventdata: str | None
+    time: float
+
+
+@dataclass
+class EmulatedContact:
+    """A snapshot of one contact: attributes, tag names, field values and list statuses.
+
+    ``field_values`` maps field id to value; ``lists`` maps list id to "1" (subscribed) or
+    "2" (unsubscribed). Changing a snapshot does not change the emulator.
+    """
+
+    id: str
+    email: str
+    first_name: str
+    last_name: str
+    phone: str
+    tags: set[str]
+    field_values: dict[str, str]
+    lists: dict[str, str]
