@@ -62,7 +62,7 @@ class FlowContext:
 
     def limiters_for(self, request: ApiRequest) -> list[RateLimiter]:
         """Budgets this request spends; bulk import spends its own and the account's."""
-        names = [request.budget] if request.budget == "tracking" else ["api", request.budget]
+        names = ["api", request.budget] if request.budget.startswith("bulk") else [request.budget]
         return [self.limiters[name] for name in names if name in self.limiters]
 
 

@@ -19,16 +19,19 @@ _MARGIN = 0.001
 
 
 class RateLimiter:
-    """Spaces request start times so no window of ``window`` seconds holds more than ``burst``."""
+    """Spaces request start times so no window of ``window`` seconds holds more than ``burst``.
+
+    ``rate`` requests per ``per`` seconds: ``RateLimiter(5)`` is 5 a second,
+    ``RateLimiter(100, per=60.0)`` 100 a minute.
+    """
 
     def __init__(self, rate: float, *, per: float = 1.0) -> None:
         if not rate > 0 or math.isinf(rate):
             raise ValueError(f"requests_per_second must be a positive number, got {rate!r}")
         if not per > 0:
             raise ValueError(f"per must be a positive number of seconds, got {per!r}")
-        budget = rate * per
-        self.burst = max(1, int(budget))
-        self.window = per * self.burst / budget
+        self.burst = max(1, int(rate))
+        self.window = per * self.burst / rate
         self._starts: deque[float] = deque(maxlen=self.burst)
         self._lock = threading.Lock()
 
