@@ -7,13 +7,21 @@ import os
 from collections.abc import AsyncIterable, Callable, Iterable
 from typing import Any
 
+import httpx
+
 from activecampaign_client import ActiveCampaign, AsyncActiveCampaign
 
-# Real credentials when recording (`make record`), placeholders otherwise.
-API_URL = os.environ.get("ACTIVECAMPAIGN_API_URL") or "https://testaccount.api-us1.com"
-API_KEY = os.environ.get("ACTIVECAMPAIGN_API_KEY") or "test-api-key-0123456789abcdef"
-ACTID = os.environ.get("ACTIVECAMPAIGN_ACTID") or "999999999"
-EVENT_KEY = os.environ.get("ACTIVECAMPAIGN_EVENT_KEY") or "test-event-key-fedcba9876543210"
+# Placeholders: what the cassettes hold, and what the unit tests always use.
+TEST_API_URL = "https://testaccount.api-us1.com"
+TEST_API_KEY = "test-api-key-0123456789abcdef"
+TEST_ACTID = "999999999"
+TEST_EVENT_KEY = "test-event-key-fedcba9876543210"
+
+# Cassette tests talk to a real account when recording (`make record`), else to placeholders.
+API_URL = os.environ.get("ACTIVECAMPAIGN_API_URL") or TEST_API_URL
+API_KEY = os.environ.get("ACTIVECAMPAIGN_API_KEY") or TEST_API_KEY
+ACTID = os.environ.get("ACTIVECAMPAIGN_ACTID") or TEST_ACTID
+EVENT_KEY = os.environ.get("ACTIVECAMPAIGN_EVENT_KEY") or TEST_EVENT_KEY
 
 
 class FakeClock:
@@ -46,10 +54,6 @@ class Both:
         self.client = client
         self.clock = clock
 
-    @property
-    def flavour(self) -> str:
-        return "async" if isinstance(self.client, AsyncActiveCampaign) else "sync"
-
     def __getattr__(self, name: str) -> Any:
         return getattr(self.client, name)
 
@@ -71,9 +75,65 @@ class Both:
             self.client.close()
 
 
-def make_client(flavour: str, clock: FakeClock, **options: Any) -> Both:
-    """A client of the given flavour ("sync" or "async") on the test account."""
+def make_client(
+    flavour: str,
+    clock: FakeClock,
+    *,
+    api_url: str = API_URL,
+    api_key: str = API_KEY,
+    **options: Any,
+) -> Both:
+    """A client of the given flavour ("sync" or "async"); options go to its constructor."""
     options.setdefault("actid", ACTID)
     options.setdefault("event_key", EVENT_KEY)
     cls = AsyncActiveCampaign if flavour == "async" else ActiveCampaign
-    return Both(cls(API_URL, API_KEY, clock=clock, **options), clock)
+    return Both(cls(api_url, api_key, clock=clock, **options), clock)
+
+
+MockApi = Callable[..., Both]
+"""The ``mock_api`` fixture: ``mock_api(server, **options)`` gives a client on a FakeServer."""
+
+Answer = httpx.Response | Exception | Callable[[httpx.Request], httpx.Response]
+
+
+def reply(
+    status: int = 200,
+    *,
+    json: Any = None,
+    text: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> Callable[[httpx.Request], httpx.Response]:
+    """An answer for FakeServer, built afresh for every request it serves."""
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if text is not None:
+            return httpx.Response(status, text=text, headers=headers)
+        return httpx.Response(status, json={} if json is None else json, headers=headers)
+
+    return answer
+
+
+class FakeServer:
+    """An httpx.MockTransport handler: records every request, answers from a script.
+
+    Answers are used in order; the last one repeats. An exception answer is raised, as a
+    transport failure would be.
+    """
+
+    def __init__(self, *answers: Answer, clock: FakeClock | None = None) -> None:
+        self.requests: list[httpx.Request] = []
+        self.times: list[float] = []  # the clock's time at each request, given a clock
+        self._answers = list(answers) or [reply()]
+        self._clock = clock
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        request.read()
+        self.requests.append(request)
+        if self._clock is not None:
+            self.times.append(self._clock.now())
+        answer = self._answers.pop(0) if len(self._answers) > 1 else self._answers[0]
+        if isinstance(answer, Exception):
+            raise answer
+        if isinstance(answer, httpx.Response):
+            return answer
+        return answer(request)

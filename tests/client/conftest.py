@@ -1,13 +1,24 @@
-"""Fixtures for the client tests: both client flavours on one cassette per test."""
+"""Fixtures for the client tests: both client flavours, on cassettes or on a fake server."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
+import httpx
 import pytest
 
-from ._support import Both, FakeClock, make_client
+from ._support import (
+    TEST_ACTID,
+    TEST_API_KEY,
+    TEST_API_URL,
+    TEST_EVENT_KEY,
+    Both,
+    FakeClock,
+    FakeServer,
+    MockApi,
+    make_client,
+)
 
 
 @pytest.fixture
@@ -16,13 +27,50 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture(params=["sync", "async"])
-async def api(request: pytest.FixtureRequest, clock: FakeClock) -> AsyncIterator[Both]:
-    """The sync and the async client in turn; every test using it runs once per flavour."""
-    both = make_client(request.param, clock)
+def flavour(request: pytest.FixtureRequest) -> str:
+    """Every test using a client runs once with ActiveCampaign and once with the async one."""
+    param: str = request.param
+    return param
+
+
+@pytest.fixture
+async def api(flavour: str, clock: FakeClock) -> AsyncIterator[Both]:
+    """A client on the test account, for cassette replays."""
+    both = make_client(flavour, clock)
     try:
         yield both
     finally:
         await both.aclose()
+
+
+@pytest.fixture
+async def mock_api(flavour: str, clock: FakeClock) -> AsyncIterator[MockApi]:
+    """``mock_api(server, **options)``: a client whose HTTP goes to a FakeServer.
+
+    Always the placeholder account and credentials, whatever the environment says.
+    """
+    made: list[httpx.Client | httpx.AsyncClient] = []
+
+    def make(server: FakeServer, **options: Any) -> Both:
+        transport = httpx.MockTransport(server)
+        http: httpx.Client | httpx.AsyncClient
+        if flavour == "async":
+            http = httpx.AsyncClient(transport=transport)
+        else:
+            http = httpx.Client(transport=transport)
+        made.append(http)
+        options.setdefault("actid", TEST_ACTID)
+        options.setdefault("event_key", TEST_EVENT_KEY)
+        options.setdefault("api_url", TEST_API_URL)
+        options.setdefault("api_key", TEST_API_KEY)
+        return make_client(flavour, clock, http_client=http, **options)
+
+    yield make
+    for http in made:
+        if isinstance(http, httpx.AsyncClient):
+            await http.aclose()
+        else:
+            http.close()
 
 
 @pytest.fixture
