@@ -1,0 +1,5 @@
+"""``python -m rudder_mapper`` is the ``rudder-activecampaign`` command."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,50 @@
+"""Terminal output of the CLI: the closing summary and the problems worth a look."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from .pipeline import Summary
+
+__all__ = ["render_problems", "render_summary"]
+
+
+def render_summary(console: Console, summary: Summary, *, simulated: bool) -> None:
+    """The closing table: what was delivered, rejected, failed, and what it cost."""
+    table = Table(title="Delivery summary", show_header=False, title_justify="left")
+    table.add_column("metric", style="bold")
+    table.add_column("value", justify="right")
+    table.add_row("events read", f"{summary.events:,}")
+    table.add_row("delivered", f"[green]{summary.delivered:,}[/green]")
+    table.add_row("rejected (bad events, not retryable)", f"[red]{summary.rejected:,}[/red]")
+    table.add_row("failed, retryable", f"[yellow]{summary.failed_retryable:,}[/yellow]")
+    table.add_row("warnings (values not applied)", f"{summary.warnings:,}")
+    table.add_row("requests made", f"{summary.requests:,}")
+    table.add_row("requests per event", f"{summary.requests_per_event:.2f}")
+    table.add_row("elapsed (wall clock)", f"{summary.elapsed:.2f} s")
+    if simulated and summary.simulated_seconds is not None:
+        table.add_row("elapsed (emulator's simulated clock)", f"{summary.simulated_seconds:.1f} s")
+    console.print(table)
+
+
+def render_problems(console: Console, summary: Summary, *, limit: int = 20) -> None:
+    """The first undelivered events with their line numbers and reasons."""
+    if not summary.problems:
+        return
+    table = Table(title="Events not delivered", title_justify="left")
+    table.add_column("line", justify="right")
+    table.add_column("status", justify="right")
+    table.add_column("retry?")
+    table.add_column("reason", overflow="fold")
+    for number, result in summary.problems[:limit]:
+        table.add_row(
+            str(number),
+            str(result.status_code),
+            "yes" if result.retryable else "no",
+            result.error or "",
+        )
+    console.print(table)
+    hidden = summary.rejected + summary.failed_retryable - min(limit, len(summary.problems))
+    if hidden > 0:
+        console.print(f"... and {hidden:,} more (all of them are in the dead-letter file)")
