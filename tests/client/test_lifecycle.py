@@ -1,0 +1,66 @@
+"""Context managers close the HTTP client the ActiveCampaign client created, never the user's."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from activecampaign_client import ActiveCampaign, AsyncActiveCampaign
+
+from ._support import TEST_API_KEY, TEST_API_URL, FakeServer, reply
+
+TAG = {"tag": {"id": "1", "tag": "vip"}}
+
+
+def test_sync_client_closes_its_own_http_client() -> None:
+    with ActiveCampaign(TEST_API_URL, TEST_API_KEY) as client:
+        http = client._driver.http
+        assert not http.is_closed
+    assert http.is_closed
+
+
+async def test_async_client_closes_its_own_http_client() -> None:
+    async with AsyncActiveCampaign(TEST_API_URL, TEST_API_KEY) as client:
+        http = client._driver.http
+        assert not http.is_closed
+    assert http.is_closed
+
+
+def test_sync_client_leaves_a_given_http_client_open() -> None:
+    server = FakeServer(reply(json=TAG))
+    with httpx.Client(transport=httpx.MockTransport(server)) as http:
+        with ActiveCampaign(TEST_API_URL, TEST_API_KEY, http_client=http) as client:
+            client.tags.get(1)
+        assert not http.is_closed
+        # Still usable by its owner, and by a new client on it.
+        ActiveCampaign(TEST_API_URL, TEST_API_KEY, http_client=http).tags.get(1)
+    assert len(server.requests) == 2
+
+
+async def test_async_client_leaves_a_given_http_client_open() -> None:
+    server = FakeServer(reply(json=TAG))
+    async with httpx.AsyncClient(transport=httpx.MockTransport(server)) as http:
+        async with AsyncActiveCampaign(TEST_API_URL, TEST_API_KEY, http_client=http) as client:
+            await client.tags.get(1)
+        assert not http.is_closed
+        await AsyncActiveCampaign(TEST_API_URL, TEST_API_KEY, http_client=http).tags.get(1)
+    assert len(server.requests) == 2
+
+
+def test_close_without_a_with_block() -> None:
+    client = ActiveCampaign(TEST_API_URL, TEST_API_KEY)
+    client.close()
+    assert client._driver.http.is_closed
+
+
+async def test_aclose_without_an_async_with_block() -> None:
+    client = AsyncActiveCampaign(TEST_API_URL, TEST_API_KEY)
+    await client.aclose()
+    assert client._driver.http.is_closed
+
+
+def test_client_is_closed_even_when_the_block_raises() -> None:
+    client = ActiveCampaign(TEST_API_URL, TEST_API_KEY)
+    with pytest.raises(KeyError), client:
+        raise KeyError("boom")
+    assert client._driver.http.is_closed
