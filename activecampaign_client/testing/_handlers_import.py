@@ -1,7 +1,8 @@
 """Bulk import: validated as a whole, then applied at once (so every batch is ``completed``).
 
 Limits: 1 to 250 contacts a request; 100 requests a minute for multi-contact batches and
-20 a minute for single-contact ones, answered with 429 and ``Retry-After`` beyond that.
+20 a minute for single-contact ones. Beyond that the API answers (as documented) a 400
+``{"success": 0, "message": "Rate limit exceeded.", "failureReasons": ["Up to 100 ..."]}``.
 """
 
 from __future__ import annotations
@@ -70,17 +71,17 @@ def bulk_import(state: AccountState, request: EmuRequest) -> EmuResponse:
     multi = len(contacts) > 1
     window = state.import_multi if multi else state.import_single
     if not window.admit(state.now()):
+        # Documented as a 400 (not a 429) with the reason as a plain string.
         kind = "multi-contact" if multi else "single-contact"
         body = {
             "success": 0,
             "message": "Rate limit exceeded.",
             "failureReasons": [
-                f"Up to {window.burst} {kind} imports may be requested per minute. Please batch "
-                "contacts into larger requests, or retry this request in a minute."
+                f"Up to {window.burst} imports may be requested per minute.Please batch "
+                f"contacts into larger requests, or retry this request in a minute. ({kind})"
             ],
         }
-        retry = str(window.retry_after(state.now()))
-        return EmuResponse(429, body, headers={"Retry-After": retry})
+        return EmuResponse(400, body)
     reasons = _failures(contacts)
     if reasons:
         body = {

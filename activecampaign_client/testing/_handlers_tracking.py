@@ -44,8 +44,10 @@ def _switch(key: str) -> tuple[Handler, Handler]:
 
 
 def list_event_names(state: AccountState, request: EmuRequest) -> EmuResponse:
-    """GET /eventTrackingEvents, paginated."""
-    items, meta = page(request, state.event_names, lambda name: {"name": name})
+    """GET /eventTrackingEvents, paginated; the one listing whose ``meta.total`` is a
+    number, not a string (as the reference documents it)."""
+    items, _ = page(request, state.event_names, lambda name: {"name": name})
+    meta = {"total": len(state.event_names)}
     return json_response({"eventTrackingEvents": items, "meta": meta})
 
 
