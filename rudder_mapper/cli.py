@@ -10,13 +10,14 @@ import asyncio
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import ExitStack
 from pathlib import Path
 from typing import IO, Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
 
 from activecampaign_client import ActiveCampaignError
@@ -27,7 +28,7 @@ from .pipeline import DEFAULT_BATCH_SIZE, DeadLetterWriter, Summary, parse_lines
 from .report import render_problems, render_summary
 from .results import DeliveryResult
 
-__all__ = ["app", "main"]
+__all__ = ["app", "build_destination", "main"]
 
 app = typer.Typer(
     name="rudder-activecampaign",
@@ -62,8 +63,17 @@ BulkOpt = Annotated[
 
 
 def _fail(message: str) -> typer.Exit:
-    err.print(f"[red]error:[/red] {message}")
+    err.print(f"[red]error:[/red] {escape(message)}")
     return typer.Exit(2)
+
+
+def build_destination(config: Mapping[str, Any]) -> AsyncActiveCampaignDestination:
+    """The destination ``send`` delivers to, from RudderStack's config keys.
+
+    The one place ``send`` meets the network: tests replace it with a destination wired to
+    ``activecampaign_client.testing.ActiveCampaignEmulator``.
+    """
+    return AsyncActiveCampaignDestination.from_config(config)
 
 
 def _load_config(path: Path | None) -> dict[str, Any]:
@@ -98,9 +108,18 @@ def _open_events(stack: ExitStack, events: str) -> tuple[IO[str], int | None]:
     return stream, path.stat().st_size
 
 
-def _open_dead_letter(stack: ExitStack, path: Path | None) -> DeadLetterWriter:
+def _same_file(path: Path, events: str) -> bool:
+    return events != "-" and path.exists() and Path(events).exists() and path.samefile(events)
+
+
+def _open_dead_letter(stack: ExitStack, path: Path | None, events: str) -> DeadLetterWriter:
     if path is None:
         return DeadLetterWriter(None)
+    if _same_file(path, events):
+        raise _fail(
+            f"--dead-letter {path} is the events file itself: it would be emptied before it "
+            "is read; write the dead letters to another file"
+        )
     try:
         return DeadLetterWriter(stack.enter_context(path.open("w", encoding="utf-8")))
     except OSError as exc:
@@ -155,8 +174,7 @@ def _dry_run(stream: IO[str], dead_letter: DeadLetterWriter) -> int:
             rejected += 1
             dead_letter.write(line, outcome)
             out.print(
-                f"line {line.number}: [red]rejected[/red] {outcome.error}",
-                markup=True,
+                f"line {line.number}: [red]rejected[/red] {escape(outcome.error or '')}",
                 highlight=False,
             )
             continue
@@ -164,7 +182,9 @@ def _dry_run(stream: IO[str], dead_letter: DeadLetterWriter) -> int:
         for call in outcome.plan.describe():
             out.print(f"line {line.number}: {call}", markup=False, highlight=False)
         for warning in outcome.plan.warnings:
-            out.print(f"line {line.number}: [yellow]warning[/yellow] {warning}", highlight=False)
+            out.print(
+                f"line {line.number}: [yellow]warning[/yellow] {escape(warning)}", highlight=False
+            )
     out.print(f"dry run: {planned} events planned, {rejected} rejected, nothing sent")
     return 0 if rejected == 0 else 1
 
@@ -187,20 +207,25 @@ def send(
     """Deliver the events of a JSONL file to a real ActiveCampaign account."""
     with ExitStack() as stack:
         stream, size = _open_events(stack, events)
-        letters = _open_dead_letter(stack, dead_letter)
         if dry_run:
-            raise typer.Exit(_dry_run(stream, letters))
+            raise typer.Exit(_dry_run(stream, _open_dead_letter(stack, dead_letter, events)))
+        # Configuration first: a configuration error must not empty an earlier dead-letter file.
         try:
-            destination = AsyncActiveCampaignDestination.from_config(_load_config(config))
+            destination = build_destination(_load_config(config))
         except ActiveCampaignError as exc:
             raise _fail(str(exc)) from None
+        try:
+            letters = _open_dead_letter(stack, dead_letter, events)
+        except typer.Exit:
+            asyncio.run(destination.aclose())
+            raise
         destination.max_concurrency = concurrency
         destination.bulk_threshold = bulk_threshold
         summary = deliver_stream(destination, stream, size, letters, batch_size=batch_size)
     render_problems(out, summary)
     render_summary(out, summary, simulated=False)
     if dead_letter is not None and letters.written:
-        out.print(f"{letters.written:,} undelivered events written to {dead_letter}")
+        out.print(f"{letters.written:,} undelivered events written to {dead_letter}", markup=False)
     raise typer.Exit(summary.exit_code)
 
 
@@ -215,7 +240,13 @@ def demo(
     """Replay the bundled sample events against the in-process emulator and show the result."""
     from .demo import run_demo
 
-    raise typer.Exit(run_demo(out, events=events, dead_letter_path=dead_letter, show=show))
+    if events is not None and dead_letter is not None and _same_file(dead_letter, str(events)):
+        raise _fail(f"--dead-letter {dead_letter} is the events file itself; choose another file")
+    try:
+        code = run_demo(out, events=events, dead_letter_path=dead_letter, show=show)
+    except OSError as exc:
+        raise _fail(f"cannot open {exc.filename}: {exc.strerror}") from None
+    raise typer.Exit(code)
 
 
 def main() -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from activecampaign_client.testing import ActiveCampaignEmulator, SimulatedClock
 
@@ -50,7 +51,7 @@ def render_state(console: Console, emulator: ActiveCampaignEmulator, *, show: in
             f"{list_names.get(k, k)}:{'sub' if s == '1' else 'unsub'}"
             for k, s in sorted(contact.lists.items())
         )
-        table.add_row(
+        cells = (
             contact.email,
             f"{contact.first_name} {contact.last_name}".strip(),
             contact.phone,
@@ -58,6 +59,7 @@ def render_state(console: Console, emulator: ActiveCampaignEmulator, *, show: in
             fields,
             lists,
         )
+        table.add_row(*(Text(cell) for cell in cells))  # account data, never markup
     if len(contacts) > show:
         table.caption = f"... and {len(contacts) - show} more"
     console.print(table)
@@ -65,11 +67,14 @@ def render_state(console: Console, emulator: ActiveCampaignEmulator, *, show: in
     catalog = Table(title="Account catalog", title_justify="left")
     catalog.add_column("kind", style="bold")
     catalog.add_column("names", overflow="fold")
-    catalog.add_row("tags", ", ".join(sorted(emulator.tags().values())))
-    catalog.add_row("custom fields", ", ".join(field_titles.values()))
-    catalog.add_row("lists", ", ".join(list_names.values()))
-    catalog.add_row("event names", ", ".join(sorted(emulator.event_names())))
-    catalog.add_row("whitelisted domains", ", ".join(sorted(emulator.domains().values())))
+    for kind, names in (
+        ("tags", sorted(emulator.tags().values())),
+        ("custom fields", list(field_titles.values())),
+        ("lists", list(list_names.values())),
+        ("event names", sorted(emulator.event_names())),
+        ("whitelisted domains", sorted(emulator.domains().values())),
+    ):
+        catalog.add_row(kind, Text(", ".join(names)))
     console.print(catalog)
 
     counts: dict[str, int] = {}
@@ -79,7 +84,7 @@ def render_state(console: Console, emulator: ActiveCampaignEmulator, *, show: in
     tracked.add_column("event")
     tracked.add_column("count", justify="right")
     for name, count in sorted(counts.items(), key=lambda item: -item[1]):
-        tracked.add_row(name, str(count))
+        tracked.add_row(Text(name), str(count))
     console.print(tracked)
 
 
@@ -92,11 +97,13 @@ def run_demo(
     source = events or SAMPLE_FILE
     with ExitStack() as stack:
         stream = stack.enter_context(source.open(encoding="utf-8"))
-        out = stack.enter_context(dead_letter_path.open("w")) if dead_letter_path else None
+        out = None
+        if dead_letter_path is not None:
+            out = stack.enter_context(dead_letter_path.open("w", encoding="utf-8"))
         summary: Summary = asyncio.run(
             run_stream(destination, stream, dead_letter=DeadLetterWriter(out))
         )
-    console.print(f"[bold]Replayed {source.name} into the ActiveCampaign emulator[/bold]")
+    console.print(Text(f"Replayed {source.name} into the ActiveCampaign emulator", style="bold"))
     render_state(console, emulator, show=show)
     render_problems(console, summary)
     render_summary(console, summary, simulated=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from .pipeline import Summary
 
@@ -42,7 +43,7 @@ def render_problems(console: Console, summary: Summary, *, limit: int = 20) -> N
             str(number),
             str(result.status_code),
             "yes" if result.retryable else "no",
-            result.error or "",
+            Text(result.error or ""),  # event data, never markup
         )
     console.print(table)
     hidden = summary.rejected + summary.failed_retryable - min(limit, len(summary.problems))
