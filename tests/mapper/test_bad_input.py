@@ -60,8 +60,9 @@ def _never_called(request: httpx.Request) -> httpx.Response:
 @pytest.fixture
 def destination() -> ActiveCampaignDestination:
     http = httpx.Client(transport=httpx.MockTransport(_never_called))
-    client = ActiveCampaign("https://acct.api-us1.com", "k", actid="1", event_key="e",
-                            http_client=http)
+    client = ActiveCampaign(
+        "https://acct.api-us1.com", "k", actid="1", event_key="e", http_client=http
+    )
     return ActiveCampaignDestination(client)
 
 

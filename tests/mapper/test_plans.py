@@ -37,8 +37,9 @@ def test_seed_identify_lists_maps_every_part() -> None:
 
 def test_seed_track_uses_properties_name_as_eventdata() -> None:
     plan = plan_message(SEED_EXAMPLES["track"])
-    assert plan == TrackPlan(event="Product Purchased", email="name@surname.com",
-                             eventdata="Rubik's Cube")
+    assert plan == TrackPlan(
+        event="Product Purchased", email="name@surname.com", eventdata="Rubik's Cube"
+    )
 
 
 def test_seed_screen_takes_its_name_as_event() -> None:

@@ -26,7 +26,11 @@ from rudder_mapper.values import ValueProblem, field_value_text
         (date(2020, 1, 31), "date", "2020-01-31"),
         ("2021-05-02T10:11:12.345+02:00", "datetime", "2021-05-02T10:11:12+02:00"),
         ("2021-05-02", "datetime", "2021-05-02T00:00:00"),
-        (datetime(2020, 1, 2, 3, 4, 5, tzinfo=timezone.utc), "datetime", "2020-01-02T03:04:05+00:00"),
+        (
+            datetime(2020, 1, 2, 3, 4, 5, tzinfo=timezone.utc),
+            "datetime",
+            "2020-01-02T03:04:05+00:00",
+        ),
         (1_600_000_000_000, "date", "2020-09-13"),
         ({"a": 1}, "textarea", '{"a":1}'),
     ],
