@@ -33,7 +33,8 @@ Client = ActiveCampaign | AsyncActiveCampaign
 
 
 def _key(name: str) -> str:
-    # ActiveCampaign matches tag names case-insensitively; so do we, for every catalog.
+    # ActiveCampaign matches tag names case-insensitively; so do field titles and host names.
+    # Event names are kept exactly as written: nothing says trackcmp folds their case.
     return name.strip().casefold()
 
 
@@ -73,7 +74,7 @@ class Catalog:
             self.fields = self._index_fields(fields)
         elif name == "events":
             events = yield from self.client.event_tracking.list_events.operation()
-            self.events = {_key(e.name) for e in events}
+            self.events = {e.name for e in events}
         else:
             domains = yield from self.client.site_tracking.list_domains.operation()
             self.domains = {_key(d.domain) for d in domains}
@@ -127,11 +128,11 @@ class Catalog:
 
     def ensure_event(self, name: str) -> Operation[None]:
         """Register event ``name`` in the account unless it already is."""
-        if _key(name) in self.events:
+        if name in self.events:
             return
         with contextlib.suppress(UnprocessableEntityError):  # exists already: what we wanted
             yield from self.client.event_tracking.create_event.operation(name)
-        self.events.add(_key(name))
+        self.events.add(name)
 
     def ensure_domain(self, domain: str) -> Operation[None]:
         """Whitelist ``domain`` for site tracking unless it already is."""

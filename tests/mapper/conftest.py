@@ -122,14 +122,19 @@ def _http_client(
 
 
 def _harness(
-    flavour: str, http: httpx.Client | httpx.AsyncClient, sent: list[httpx.Request], **options: Any
+    flavour: str,
+    http: httpx.Client | httpx.AsyncClient,
+    sent: list[httpx.Request],
+    client_options: dict[str, Any] | None = None,
+    **options: Any,
 ) -> Harness:
-    client_options: dict[str, Any] = {
+    client_options = {
         "api_url": TEST_API_URL,
         "api_key": TEST_API_KEY,
         "actid": TEST_ACTID,
         "event_key": TEST_EVENT_KEY,
         "clock": options.pop("clock", None) or SimulatedClock(),
+        **(client_options or {}),
     }
     if isinstance(http, httpx.AsyncClient):
         client = AsyncActiveCampaign(http_client=http, **client_options)
@@ -142,7 +147,7 @@ async def _close(http: httpx.Client | httpx.AsyncClient) -> None:
     if isinstance(http, httpx.AsyncClient):
         await http.aclose()
     else:
-        http.close()
+        http.close()  # noqa: ASYNC212 - a sync client closes without I/O waits
 
 
 @pytest.fixture
@@ -164,18 +169,21 @@ EmulatorHarness = Callable[..., Awaitable[tuple[Harness, ActiveCampaignEmulator]
 
 @pytest.fixture
 async def on_emulator(flavour: str) -> AsyncIterator[EmulatorHarness]:
-    """``await on_emulator(emulator=None, **destination_options)``: a destination on an
-    emulator (a freshly seeded one unless given), recording what it sends."""
+    """``await on_emulator(emulator=None, client_options=None, **destination_options)``: a
+    destination on an emulator (a freshly seeded one unless given), recording what it sends."""
     opened: list[httpx.Client | httpx.AsyncClient] = []
 
     async def make(
-        emulator: ActiveCampaignEmulator | None = None, **options: Any
+        emulator: ActiveCampaignEmulator | None = None,
+        client_options: dict[str, Any] | None = None,
+        **options: Any,
     ) -> tuple[Harness, ActiveCampaignEmulator]:
         emulator = emulator or seeded_emulator()
         sent: list[httpx.Request] = []
         http = _http_client(flavour, emulator, sent)
         opened.append(http)
-        return _harness(flavour, http, sent, clock=emulator.clock, **options), emulator
+        harness = _harness(flavour, http, sent, client_options, clock=emulator.clock, **options)
+        return harness, emulator
 
     yield make
     for http in opened:

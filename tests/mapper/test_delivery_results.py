@@ -1,0 +1,91 @@
+"""API failures become results with the status and retry flag pipelines act on."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from rudder_mapper import DeliveryResult
+
+from .conftest import EmulatorHarness
+
+IDENTIFY: dict[str, Any] = {"type": "identify", "traits": {"email": "a@example.com"}}
+TRACK: dict[str, Any] = {
+    "type": "track",
+    "event": "Signed Up",
+    "context": {"traits": {"email": "a@example.com"}},
+}
+
+
+async def test_address_the_api_refuses_is_its_422(on_emulator: EmulatorHarness) -> None:
+    harness, emulator = await on_emulator()
+    # Plausible to the mapper, invalid to ActiveCampaign (an empty domain label).
+    result = await harness.process({"type": "identify", "traits": {"email": "a@example..com"}})
+    assert (result.status_code, result.retryable) == (422, False)
+    assert result.field == "/data/attributes/email"
+    assert emulator.contacts() == []
+
+
+async def test_wrong_api_key_login_page_is_401_not_retryable(on_emulator: EmulatorHarness) -> None:
+    harness, _ = await on_emulator(client_options={"api_key": "wrong-key"})
+    result = await harness.process(IDENTIFY)
+    assert (result.status_code, result.retryable) == (401, False)
+    assert result.error is not None and "API key" in result.error
+    assert "wrong-key" not in result.error
+
+
+@pytest.mark.parametrize(
+    ("faults", "status", "retryable"),
+    [
+        (["429", "429", "429"], 429, True),
+        (["500", "502", "503"], 503, True),
+        (["504", "504", "504"], 504, True),
+        (["timeout", "timeout", "timeout"], 504, True),
+        (["reset", "reset", "reset"], 502, True),
+        (["malformed_json", "malformed_json", "malformed_json"], 502, True),
+        (["429", "ok"], 200, False),
+        (["503", "timeout", "ok"], 200, False),
+    ],
+)
+async def test_failures_after_retries(
+    on_emulator: EmulatorHarness, faults: list[str], status: int, retryable: bool
+) -> None:
+    harness, emulator = await on_emulator()
+    emulator.faults.script("POST /api/3/contact/sync", faults)
+    result = await harness.process(IDENTIFY)
+    assert (result.status_code, result.retryable) == (status, retryable), result.error
+    assert (emulator.contact("a@example.com") is not None) == result.delivered
+
+
+async def test_trackcmp_refusal_is_a_400(on_emulator: EmulatorHarness) -> None:
+    harness, emulator = await on_emulator(client_options={"event_key": "not-the-key"})
+    result = await harness.process(TRACK)
+    assert (result.status_code, result.retryable) == (400, False)
+    assert result.error is not None and "Event Tracking" in result.error
+    assert "not-the-key" not in result.error
+    assert emulator.tracked_events == []
+
+
+async def test_missing_event_credentials_is_a_configuration_400(
+    on_emulator: EmulatorHarness,
+) -> None:
+    harness, _ = await on_emulator(client_options={"actid": None, "event_key": None})
+    result = await harness.process(TRACK)
+    assert (result.status_code, result.retryable) == (400, False)
+    assert result.error is not None and "Settings > Tracking" in result.error
+
+
+async def test_partial_failure_keeps_the_whole_event_retryable(
+    on_emulator: EmulatorHarness,
+) -> None:
+    harness, emulator = await on_emulator()
+    emulator.faults.script("POST /api/3/contactTags", ["500", "500", "500"])
+    message = {"type": "identify", "traits": {"email": "a@example.com", "tags": ["VIP"]}}
+    failed = await harness.process(message)
+    assert (failed.status_code, failed.retryable) == (500, True)
+    replayed: DeliveryResult = await harness.process(message)
+    assert replayed.delivered
+    contact = emulator.contact("a@example.com")
+    assert contact is not None and contact.tags == {"VIP"}
+    assert list(emulator.tags().values()).count("VIP") == 1
