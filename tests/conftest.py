@@ -70,6 +70,8 @@ def scrub_request(request: Any) -> Any:
     real_host = real_account_host()
     if real_host:
         request.uri = _replace_host(request.uri, real_host)
+        for name in [name for name in request.headers if name.lower() == "host"]:
+            request.headers[name] = str(request.headers[name]).replace(real_host, PLACEHOLDER_HOST)
     content_type = str(request.headers.get("Content-Type", ""))
     if request.body and "application/x-www-form-urlencoded" in content_type:
         body = request.body if isinstance(request.body, bytes) else str(request.body).encode()
