@@ -228,3 +228,56 @@ def test_contact_list_status_must_be_1_or_2(wire: Wire) -> None:
     body["contactList"]["status"] = 1
     answer = wire("POST", "contactLists", json=body).json()["contactList"]
     assert (answer["status"], answer["list"]) == (1, news)
+
+
+def test_client_factories_wire_the_emulator_and_take_overrides() -> None:
+    emu = ActiveCampaignEmulator(api_url="https://acct.api-us1.com/api/3/", api_key="k")
+    assert emu.api_url == "https://acct.api-us1.com"
+    with emu.client(max_retries=0) as client:
+        assert str(client.config.origin) == "https://acct.api-us1.com/"
+        client.tags.create("vip")
+    with (
+        emu.client(api_key="wrong", max_retries=0) as client,
+        pytest.raises(Exception, match="HTML"),
+    ):
+        client.tags.create("gold")
+    assert emu.tags() == {"1": "vip"}
+    assert repr(emu) == "ActiveCampaignEmulator(api_url='https://acct.api-us1.com')"
+
+
+async def test_async_transport_with_a_plain_httpx_client() -> None:
+    emu = ActiveCampaignEmulator()
+    async with httpx.AsyncClient(transport=emu.async_transport()) as http:
+        answer = await http.get(emu.api_url + "/api/3/tags", headers={"Api-Token": emu.api_key})
+    assert answer.json() == {"tags": [], "meta": {"total": "0"}}
+
+
+def test_latency_is_spent_on_the_clock() -> None:
+    emu = ActiveCampaignEmulator(latency=0.25, rate_limit=None)
+    with emu.client(requests_per_second=None) as client:
+        for _ in range(4):
+            list(client.tags.list())
+    assert emu.clock.now() == 1.0
+    assert [r.time for r in emu.requests] == [0.0, 0.25, 0.5, 0.75]
+
+
+def test_seeding_refuses_what_the_api_would() -> None:
+    emu = ActiveCampaignEmulator()
+    emu.add_tag("VIP")
+    emu.add_event_name("e")
+    emu.add_domain("example.com")
+    emu.add_contact("a@example.com")
+    for call in (
+        lambda: emu.add_tag("vip"),
+        lambda: emu.add_event_name("e"),
+        lambda: emu.add_domain("EXAMPLE.com"),
+        lambda: emu.add_domain("not a domain"),
+        lambda: emu.add_contact("A@example.com"),
+        lambda: emu.add_contact("no-at-sign"),
+        lambda: emu.add_contact("b@example.com", field_values={"9": "x"}),
+        lambda: emu.add_contact("c@example.com", lists={"9": "1"}),
+    ):
+        with pytest.raises(ValueError):
+            call()
+    emu.reset_requests()
+    assert emu.requests == []
