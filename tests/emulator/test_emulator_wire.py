@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
@@ -267,7 +267,7 @@ def test_seeding_refuses_what_the_api_would() -> None:
     emu.add_event_name("e")
     emu.add_domain("example.com")
     emu.add_contact("a@example.com")
-    for call in (
+    calls: list[Callable[[], object]] = [
         lambda: emu.add_tag("vip"),
         lambda: emu.add_event_name("e"),
         lambda: emu.add_domain("EXAMPLE.com"),
@@ -276,7 +276,8 @@ def test_seeding_refuses_what_the_api_would() -> None:
         lambda: emu.add_contact("no-at-sign"),
         lambda: emu.add_contact("b@example.com", field_values={"9": "x"}),
         lambda: emu.add_contact("c@example.com", lists={"9": "1"}),
-    ):
+    ]
+    for call in calls:
         with pytest.raises(ValueError):
             call()
     emu.reset_requests()
