@@ -14,7 +14,7 @@ import asyncio
 import threading
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import httpx
 
@@ -56,33 +56,42 @@ class _Batch:
         ]
 
 
-def _options(max_concurrency: int, bulk_threshold: int) -> tuple[int, int]:
-    if not isinstance(max_concurrency, int) or max_concurrency < 1:
-        raise ValueError("max_concurrency must be a positive integer")
-    if not isinstance(bulk_threshold, int) or bulk_threshold < 0:
-        raise ValueError("bulk_threshold must be 0 (never) or a positive integer")
-    return max_concurrency, bulk_threshold
+C = TypeVar("C", ActiveCampaign, AsyncActiveCampaign)
 
 
-class ActiveCampaignDestination:
-    """Delivers RudderStack messages to ActiveCampaign with a sync client.
-
-    Batches use a pool of ``max_concurrency`` threads; the client's limiter keeps them
-    all within the account's request budget.
-    """
+class _DestinationSettings(Generic[C]):
+    """What both destinations hold: the client, the account's catalogs, batch settings."""
 
     def __init__(
         self,
-        client: ActiveCampaign,
+        client: C,
         *,
         refresh_interval: float = 60.0,
         max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
         bulk_threshold: int = DEFAULT_BULK_THRESHOLD,
     ) -> None:
-        self.client = client
+        if isinstance(max_concurrency, bool) or not isinstance(max_concurrency, int):
+            raise TypeError("max_concurrency must be a positive integer")
+        if max_concurrency < 1:
+            raise ValueError("max_concurrency must be a positive integer")
+        if isinstance(bulk_threshold, bool) or not isinstance(bulk_threshold, int):
+            raise TypeError("bulk_threshold must be 0 (never) or a positive integer")
+        if bulk_threshold < 0:
+            raise ValueError("bulk_threshold must be 0 (never) or a positive integer")
+        self.client: C = client
         self.catalog = Catalog(client, now=client.clock.now, refresh_interval=refresh_interval)
-        self.max_concurrency, self.bulk_threshold = _options(max_concurrency, bulk_threshold)
+        self.max_concurrency = max_concurrency
+        self.bulk_threshold = bulk_threshold
+        # Threads share one catalog load (the async destination uses an asyncio.Lock).
         self._catalog_lock = threading.Lock()
+
+
+class ActiveCampaignDestination(_DestinationSettings[ActiveCampaign]):
+    """Delivers RudderStack messages to ActiveCampaign with a sync client.
+
+    Batches use a pool of ``max_concurrency`` threads; the client's limiter keeps them
+    all within the account's request budget.
+    """
 
     @classmethod
     def from_config(
@@ -139,25 +148,15 @@ class ActiveCampaignDestination:
         self.client.close()
 
 
-class AsyncActiveCampaignDestination:
+class AsyncActiveCampaignDestination(_DestinationSettings[AsyncActiveCampaign]):
     """Delivers RudderStack messages to ActiveCampaign with an async client.
 
     Batches run up to ``max_concurrency`` users' event sequences at once; the client's
     limiter keeps them all within the account's request budget.
     """
 
-    def __init__(
-        self,
-        client: AsyncActiveCampaign,
-        *,
-        refresh_interval: float = 60.0,
-        max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
-        bulk_threshold: int = DEFAULT_BULK_THRESHOLD,
-    ) -> None:
-        self.client = client
-        self.catalog = Catalog(client, now=client.clock.now, refresh_interval=refresh_interval)
-        self.max_concurrency, self.bulk_threshold = _options(max_concurrency, bulk_threshold)
-        self._catalog_lock: asyncio.Lock | None = None
+    # Created on first use: an asyncio.Lock must belong to the loop that runs the batch.
+    _loop_lock: asyncio.Lock | None = None
 
     @classmethod
     def from_config(
@@ -171,9 +170,9 @@ class AsyncActiveCampaignDestination:
         return cls(AsyncActiveCampaign(**arguments, http_client=http_client, **client_options))
 
     async def _ensure(self, needs: frozenset[CatalogName]) -> None:
-        if self._catalog_lock is None:  # created lazily: it must belong to the running loop
-            self._catalog_lock = asyncio.Lock()
-        async with self._catalog_lock:
+        if self._loop_lock is None:
+            self._loop_lock = asyncio.Lock()
+        async with self._loop_lock:
             for name in sorted(needs):
                 if not self.catalog.is_loaded(name):
                     await self.client.run(self.catalog.load(name))
