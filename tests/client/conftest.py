@@ -9,6 +9,8 @@ from typing import Any
 import httpx
 import pytest
 
+from activecampaign_client import SystemClock
+
 from ._support import (
     TEST_ACTID,
     TEST_API_KEY,
@@ -48,6 +50,20 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if skipped:
         config.hook.pytest_deselected(items=skipped)
         items[:] = keep
+
+
+@pytest.fixture(autouse=True)
+def _no_real_sleeping(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A client test that would really wait (a client left on the system clock) fails."""
+
+    def refuse(*args: object) -> None:
+        raise AssertionError("the client slept on the real clock; give it clock=FakeClock()")
+
+    async def refuse_async(*args: object) -> None:
+        refuse()
+
+    monkeypatch.setattr(SystemClock, "sleep", refuse)
+    monkeypatch.setattr(SystemClock, "asleep", refuse_async)
 
 
 @pytest.fixture
