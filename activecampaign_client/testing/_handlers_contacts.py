@@ -24,6 +24,10 @@ __all__ = ["ROUTES", "body_object", "ident"]
 _EMAIL_POINTER = "/data/attributes/email"
 
 
+def _duplicate_email() -> EmuResponse:
+    return invalid("Email address already exists in the system", _EMAIL_POINTER, code="duplicate")
+
+
 def body_object(request: EmuRequest, key: str) -> dict[str, Any] | EmuResponse:
     """``request.json[key]`` as a dict, or the 400/422 the API would answer instead."""
     if request.json_error or not isinstance(request.json, dict):
@@ -48,29 +52,40 @@ def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else str(value)
 
 
+def _field_values(data: dict[str, Any]) -> list[tuple[str, str]] | EmuResponse:
+    """The inline ``fieldValues`` as (field id, value) pairs, or the 422 for a bad one."""
+    values = data.get("fieldValues") or []
+    if not isinstance(values, list):
+        return invalid("fieldValues must be a list", "/data/attributes/fieldValues")
+    pairs = []
+    for index, item in enumerate(values):
+        field_id = ident(item.get("field")) if isinstance(item, dict) else None
+        if field_id is None or not isinstance(item, dict) or "value" not in item:
+            pointer = f"/data/attributes/fieldValues/{index}"
+            return invalid("Field values need a field id and a value", pointer)
+        pairs.append((field_id, _text(item["value"]) or ""))
+    return pairs
+
+
 def _write_contact(
-    state: AccountState, contact: ContactRecord, data: dict[str, Any]
-) -> list[str] | EmuResponse:
-    """Apply names, phone and inline field values; return the ids of the values written."""
+    state: AccountState,
+    contact: ContactRecord,
+    data: dict[str, Any],
+    values: list[tuple[str, str]],
+) -> list[str]:
+    """Apply names, phone and field values; return the ids of the values written.
+    Like the API, values for fields that do not exist are silently dropped."""
     state.update_contact(
         contact,
         first_name=_text(data.get("firstName")),
         last_name=_text(data.get("lastName")),
         phone=_text(data.get("phone")),
     )
-    written: list[str] = []
-    values = data.get("fieldValues") or []
-    if not isinstance(values, list):
-        return invalid("fieldValues must be a list", "/data/attributes/fieldValues")
-    for index, item in enumerate(values):
-        field_id = ident(item.get("field")) if isinstance(item, dict) else None
-        if field_id is None or not isinstance(item, dict) or "value" not in item:
-            pointer = f"/data/attributes/fieldValues/{index}"
-            return invalid("Field values need a field id and a value", pointer)
-        if field_id not in state.fields:
-            continue  # like the API: values for unknown fields are silently dropped
-        written.append(state.set_field_value(contact.id, field_id, _text(item["value"]) or "").id)
-    return written
+    return [
+        state.set_field_value(contact.id, field_id, value).id
+        for field_id, value in values
+        if field_id in state.fields
+    ]
 
 
 def _contact_answer(
@@ -90,44 +105,47 @@ def _email_of(data: dict[str, Any]) -> str | EmuResponse:
     return str(email).strip()
 
 
-def create_contact(state: AccountState, request: EmuRequest) -> EmuResponse:
-    """POST /contacts: an existing email is a 422 ``duplicate``."""
+def _contact_input(
+    request: EmuRequest,
+) -> tuple[dict[str, Any], str, list[tuple[str, str]]] | EmuResponse:
+    """The ``contact`` object of a create or sync: data, valid email, field values."""
     data = body_object(request, "contact")
     if isinstance(data, EmuResponse):
         return data
     email = _email_of(data)
     if isinstance(email, EmuResponse):
         return email
+    values = _field_values(data)
+    if isinstance(values, EmuResponse):
+        return values
+    return data, email, values
+
+
+def create_contact(state: AccountState, request: EmuRequest) -> EmuResponse:
+    """POST /contacts: an existing email is a 422 ``duplicate``."""
+    parsed = _contact_input(request)
+    if isinstance(parsed, EmuResponse):
+        return parsed
+    data, email, values = parsed
     if state.contact_by_email(email) is not None:
         return invalid(
             "Email address already exists in the system", _EMAIL_POINTER, code="duplicate"
         )
     contact = state.create_contact(email)
-    written = _write_contact(state, contact, data)
-    if isinstance(written, EmuResponse):
-        state.delete_contact(contact.id)
-        return written
-    return _contact_answer(state, contact, written, 201)
+    return _contact_answer(state, contact, _write_contact(state, contact, data, values), 201)
 
 
 def sync_contact(state: AccountState, request: EmuRequest) -> EmuResponse:
     """POST /contact/sync: create or update by email; 201 when created, 200 when updated."""
-    data = body_object(request, "contact")
-    if isinstance(data, EmuResponse):
-        return data
-    email = _email_of(data)
-    if isinstance(email, EmuResponse):
-        return email
+    parsed = _contact_input(request)
+    if isinstance(parsed, EmuResponse):
+        return parsed
+    data, email, values = parsed
     contact = state.contact_by_email(email)
-    created = contact is None
+    status = 200
     if contact is None:
-        contact = state.create_contact(email)
-    written = _write_contact(state, contact, data)
-    if isinstance(written, EmuResponse):
-        if created:
-            state.delete_contact(contact.id)
-        return written
-    return _contact_answer(state, contact, written, 201 if created else 200)
+        contact, status = state.create_contact(email), 201
+    return _contact_answer(state, contact, _write_contact(state, contact, data, values), status)
 
 
 def _contact(state: AccountState, request: EmuRequest) -> ContactRecord | EmuResponse:
@@ -171,19 +189,18 @@ def update_contact(state: AccountState, request: EmuRequest) -> EmuResponse:
     data = body_object(request, "contact")
     if isinstance(data, EmuResponse):
         return data
+    values = _field_values(data)
+    if isinstance(values, EmuResponse):
+        return values
     if "email" in data:
         email = _email_of(data)
         if isinstance(email, EmuResponse):
             return email
         other = state.contact_by_email(email)
         if other is not None and other.id != contact.id:
-            title = "Email address already exists in the system"
-            return invalid(title, _EMAIL_POINTER, code="duplicate")
+            return _duplicate_email()
         state.update_contact(contact, email=email)
-    written = _write_contact(state, contact, data)
-    if isinstance(written, EmuResponse):
-        return written
-    return _contact_answer(state, contact, written, 200)
+    return _contact_answer(state, contact, _write_contact(state, contact, data, values), 200)
 
 
 def delete_contact(state: AccountState, request: EmuRequest) -> EmuResponse:

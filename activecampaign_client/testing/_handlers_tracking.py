@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
+from .._exceptions import InvalidInputError
+from ..resources.site_tracking import validate_domain
 from . import _render as render
 from ._handlers_contacts import body_object
 from ._records import TrackedEventRecord
@@ -14,12 +15,15 @@ from ._wire import EmuRequest, EmuResponse, Handler, invalid, json_response, not
 
 __all__ = ["ROUTES", "TRACKING_ROUTES", "valid_domain"]
 
-_DOMAIN = re.compile(r"^(\*\.)?([\w-]{1,63}\.)*[\w-]{1,63}(:\d{1,5})?$")
-
 
 def valid_domain(domain: object) -> bool:
-    """Whether this is a bare host name (optionally ``*.`` and a port) to whitelist."""
-    return isinstance(domain, str) and len(domain) <= 253 and bool(_DOMAIN.match(domain))
+    """Whether this is a bare host name (optionally ``*.`` and a port) to whitelist;
+    the same rule as the client's, which refuses anything else before sending."""
+    try:
+        validate_domain(domain)
+    except InvalidInputError:
+        return False
+    return True
 
 
 def _switch(key: str) -> tuple[Handler, Handler]:

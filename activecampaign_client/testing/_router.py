@@ -10,6 +10,7 @@ from urllib.parse import parse_qsl, unquote
 
 import httpx
 
+from .._constants import API_PREFIX, TRACKCMP_URL
 from . import _handlers_catalog, _handlers_contacts, _handlers_import, _handlers_tracking
 from ._limits import SlidingWindow
 from ._pages import LOGIN_PAGE
@@ -18,8 +19,7 @@ from ._wire import EmuRequest, EmuResponse, Handler
 
 __all__ = ["API_PREFIX", "TRACKCMP_HOST", "Router", "parse_request"]
 
-API_PREFIX = "/api/3"
-TRACKCMP_HOST = "trackcmp.net"
+TRACKCMP_HOST = httpx.URL(TRACKCMP_URL).host
 
 _Route = tuple[str, tuple[str, ...], Handler]
 
