@@ -9,6 +9,7 @@ on the way. Drivers do nothing but carry out commands, so sync and async behave 
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
@@ -27,6 +28,8 @@ from ._retry import RetryPolicy
 __all__ = ["Command", "FlowContext", "Operation", "Send", "Sleep", "execute"]
 
 T = TypeVar("T")
+
+logger = logging.getLogger("activecampaign_client")
 
 Operation = Generator[ApiRequest, Any, T]
 """A pure operation: yields requests, receives their decoded JSON, returns a result."""
@@ -61,23 +64,36 @@ class FlowContext:
     requests_sent: int = 0
 
     def limiters_for(self, request: ApiRequest) -> list[RateLimiter]:
-        """Budgets this request spends; bulk import spends its own and the account's."""
-        names = ["api", request.budget] if request.budget.startswith("bulk") else [request.budget]
+        """Budgets this request spends, slowest first: bulk import spends its own per-minute
+        budget and the account's per-second one."""
+        names = [request.budget, "api"] if request.budget.startswith("bulk") else [request.budget]
         return [self.limiters[name] for name in names if name in self.limiters]
+
+    def start_time(self, request: ApiRequest) -> float:
+        """Reserve a start in every budget the request spends; the time it may start."""
+        now = self.clock.now()
+        start = now
+        # Chained: each budget is asked from the time the previous one allows, so no budget
+        # is booked earlier than the request really starts.
+        for limiter in self.limiters_for(request):
+            start += limiter.reserve(start)
+        return start
 
 
 def _send_once(request: ApiRequest, ctx: FlowContext) -> Generator[Command, Any, Any]:
-    for limiter in ctx.limiters_for(request):
-        wait = limiter.reserve(ctx.clock.now())
-        if wait > 0:
-            yield Sleep(wait)
+    wait = ctx.start_time(request) - ctx.clock.now()
+    if wait > 0:
+        yield Sleep(wait)
     http_request = build_http_request(request, ctx.config)
     ctx.requests_sent += 1
     try:
         response = yield Send(http_request)
     except httpx.TransportError as exc:
         raise map_transport_error(request, exc) from None
-    return decode_response(request, response, wall_time=ctx.wall_time())
+    data = decode_response(request, response, wall_time=ctx.wall_time())
+    if logger.isEnabledFor(logging.DEBUG):
+        logger.debug("%s -> %s", request.describe(), response.status_code)
+    return data
 
 
 def call(request: ApiRequest, ctx: FlowContext) -> Generator[Command, Any, Any]:
@@ -89,8 +105,18 @@ def call(request: ApiRequest, ctx: FlowContext) -> Generator[Command, Any, Any]:
         except ActiveCampaignError as error:
             delay = ctx.retry.delay(error, attempt, replay_safe=request.replay_safe)
             if delay is None:
+                logger.debug("%s failed for good: %s", request.describe(), error.message)
                 raise
             attempt += 1
+            # Messages are built from status, path and body only: never a header or secret.
+            logger.info(
+                "retrying %s in %.2fs (attempt %d of %d): %s",
+                request.describe(),
+                delay,
+                attempt + 1,
+                ctx.retry.max_retries + 1,
+                error.message,
+            )
             if delay > 0:
                 yield Sleep(delay)
 
