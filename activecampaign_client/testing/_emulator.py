@@ -259,13 +259,13 @@ class ActiveCampaignEmulator:
     def contacts(self) -> list[EmulatedContact]:
         """Snapshots of every contact, in creation order."""
         with self._lock:
-            return [self._state.snapshot(c) for c in self._state.contacts.values()]
+            return self._state.snapshots(self._state.contacts.values())
 
     def contact(self, email: str) -> EmulatedContact | None:
         """A snapshot of the contact with this email (case-insensitive), or None."""
         with self._lock:
             found = self._state.contact_by_email(email)
-            return self._state.snapshot(found) if found is not None else None
+            return self._state.snapshots([found])[0] if found is not None else None
 
     def tags(self) -> dict[str, str]:
         """Tag id to tag name."""

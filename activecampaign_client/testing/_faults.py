@@ -1,30 +1,4 @@
-"""Fault injection: scripted or seeded-random misbehaviour, per path or per fraction.
-
-Fault kinds (``FAULT_KINDS``) and what the emulator does with the request:
-
-=======================  =======================================================  =========
-kind                     answer                                                   applied?
-=======================  =======================================================  =========
-``429``                  429, JSON body, ``Retry-After: <retry_after>``           no
-``429_burst``            the same, and every request to that host during the      no
-                         next ``retry_after`` seconds gets it too (fault
-                         ``429_burst``)
-``500`` ``502`` ``503``  that status with an HTML (Cloudflare-style) body        no
-``504``                  504 with a Cloudflare "Gateway time-out" HTML page      no
-``timeout``              raises ``httpx.ReadTimeout`` after the request's read    no
-                         timeout has passed on the clock
-``timeout_after_apply``  the same, but the request *was* carried out: the        yes
-                         ambiguous case a retry can double
-``reset``                raises ``httpx.RemoteProtocolError`` (peer closed)       no
-``reset_after_apply``    the same, after carrying the request out                 yes
-``connect_error``        raises ``httpx.ConnectError`` (never sent)               no
-``login_page``           200 with the HTML login page (the bad-key quirk)         no
-``malformed_json``       200, ``application/json``, a truncated body             no
-=======================  =======================================================  =========
-
-Scripted outcomes take precedence over random ones; ``"ok"`` in a script means "answer
-normally". Every faulted request is recorded in ``emulator.requests`` with its fault.
-"""
+"""Fault injection: scripted or seeded-random misbehaviour, per path or per fraction."""
 
 from __future__ import annotations
 
@@ -105,6 +79,30 @@ class _Target:
 class FaultPlan:
     """Which requests misbehave, and how. Reached as ``emulator.faults``.
 
+    Fault kinds (``FAULT_KINDS``) and what the emulator does with the request:
+
+    =======================  =======================================================  =========
+    kind                     answer                                                   applied?
+    =======================  =======================================================  =========
+    ``429``                  429, JSON body, ``Retry-After: <retry_after>``           no
+    ``429_burst``            the same, and every request to that host during the      no
+                             next ``retry_after`` seconds gets it too (fault
+                             ``429_burst``)
+    ``500`` ``502`` ``503``  that status with an HTML (Cloudflare-style) body        no
+    ``504``                  504 with a Cloudflare "Gateway time-out" HTML page      no
+    ``timeout``              raises ``httpx.ReadTimeout`` after the request's read    no
+                             timeout has passed on the clock
+    ``timeout_after_apply``  the same, but the request *was* carried out: the        yes
+                             ambiguous case a retry can double
+    ``reset``                raises ``httpx.RemoteProtocolError`` (peer closed)       no
+    ``reset_after_apply``    the same, after carrying the request out                 yes
+    ``connect_error``        raises ``httpx.ConnectError`` (never sent)               no
+    ``login_page``           200 with the HTML login page (the bad-key quirk)         no
+    ``malformed_json``       200, ``application/json``, a truncated body             no
+    =======================  =======================================================  =========
+
+    Scripted outcomes take precedence over random ones; ``"ok"`` in a script means "answer
+    normally". Every faulted request is recorded in ``emulator.requests`` with its fault.
     ``retry_after`` is the ``Retry-After`` (whole seconds) of injected 429s and the length
     of a ``429_burst``.
     """

@@ -11,7 +11,7 @@ import itertools
 import random
 import re
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from ._limits import SlidingWindow
 from ._records import (
@@ -188,26 +188,23 @@ class AccountState:
         self._membership_ids[contact_id, list_id] = record.id
         return record
 
-    def snapshot(self, contact: ContactRecord) -> EmulatedContact:
-        """A detached view of a contact with its tags, field values and lists."""
-        return EmulatedContact(
-            id=contact.id,
-            email=contact.email,
-            first_name=contact.first_name,
-            last_name=contact.last_name,
-            phone=contact.phone,
-            tags={
-                self.tags[link.tag].name
-                for link in self.contact_tags.values()
-                if link.contact == contact.id and link.tag in self.tags
-            },
-            field_values={
-                fv.field: fv.value for fv in self.field_values.values() if fv.contact == contact.id
-            },
-            lists={
-                cl.list: cl.status for cl in self.contact_lists.values() if cl.contact == contact.id
-            },
-        )
+    def snapshots(self, contacts: Iterable[ContactRecord]) -> list[EmulatedContact]:
+        """Detached views of contacts with their tags, field values and lists (one pass
+        over the link tables, however many contacts)."""
+        views = {
+            c.id: EmulatedContact(c.id, c.email, c.first_name, c.last_name, c.phone, set(), {}, {})
+            for c in contacts
+        }
+        for link in self.contact_tags.values():
+            if link.contact in views and link.tag in self.tags:
+                views[link.contact].tags.add(self.tags[link.tag].name)
+        for value in self.field_values.values():
+            if value.contact in views:
+                views[value.contact].field_values[value.field] = value.value
+        for membership in self.contact_lists.values():
+            if membership.contact in views:
+                views[membership.contact].lists[membership.list] = membership.status
+        return list(views.values())
 
     # -- catalog ------------------------------------------------------------------
 
