@@ -27,19 +27,11 @@ FAULT_KINDS = (
 )
 """Every fault kind the emulator can inject."""
 
-DEFAULT_RANDOM_KINDS = (
-    "429",
-    "429_burst",
-    "500",
-    "502",
-    "503",
-    "504",
-    "timeout",
-    "reset",
-    "malformed_json",
+DEFAULT_RANDOM_KINDS = tuple(
+    kind for kind in FAULT_KINDS if not kind.endswith("_after_apply") and kind != "login_page"
 )
 """What ``randomize`` picks from when no kinds are given: faults after which the request
-was not carried out (the ``*_after_apply`` kinds and ``login_page`` must be asked for)."""
+was not carried out; the ``*_after_apply`` kinds and ``login_page`` must be asked for."""
 
 OK = "ok"
 """A scripted outcome meaning "no fault"."""
