@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 
-from ._constants import MAX_RESPONSE_BYTES
+from ._constants import MAX_RESPONSE_BYTES, MAX_RETRY_AFTER
 from ._exceptions import (
     APIConnectionError,
     APIStatusError,
@@ -90,6 +90,11 @@ def _parse_errors(body: Any) -> list[ErrorDetail]:
     return details
 
 
+def _is_import_rate_limit(body: Any) -> bool:
+    message = body.get("message") if isinstance(body, dict) else None
+    return isinstance(message, str) and "rate limit" in message.lower()
+
+
 def _message(body: Any, errors: list[ErrorDetail], fallback: str) -> str:
     if errors:
         return "; ".join(str(e) for e in errors[:5])
@@ -119,6 +124,9 @@ def _status_error(request: ApiRequest, response: httpx.Response, now: float) -> 
     if status == 429:
         retry_after = parse_retry_after(response.headers.get("retry-after"), now=now)
         return RateLimitError(message, retry_after=retry_after, **kwargs)
+    if status == 400 and _is_import_rate_limit(body):
+        # Bulk import reports its per-minute budget as a 400 that says "retry in a minute".
+        return RateLimitError(message, retry_after=MAX_RETRY_AFTER, **kwargs)
     if 300 <= status < 400:
         location = _snippet(response.headers.get("location", ""), 120)
         return APIStatusError(f"{message} (redirect to {location!r} not followed)", **kwargs)

@@ -10,10 +10,11 @@ from activecampaign_client import (
     EventTrackingError,
     NotFoundError,
     PermissionDeniedError,
+    RateLimitError,
     UnprocessableEntityError,
 )
 
-from ._support import Both
+from ._support import Both, FakeClock
 
 # Hand-made: these answers cannot be provoked on demand, so `make record` leaves them alone.
 pytestmark = pytest.mark.vcr(record_mode="none")
@@ -111,10 +112,16 @@ async def test_rejected_bulk_import_lists_failure_reasons(api: Both) -> None:
     ]
 
 
-async def test_bulk_import_budget_refusal_keeps_its_reason(api: Both) -> None:
+@pytest.mark.vcr(allow_playback_repeats=True)
+async def test_bulk_import_budget_refusal_keeps_its_reason(api: Both, clock: FakeClock) -> None:
+    # The reference's "Rate limit exceeded" 400 means "retry in a minute": it is a
+    # retryable RateLimitError, retried after a minute, its reason kept.
     contacts = [{"email": "jane@example.com"}, {"email": "john@example.com"}]
-    with pytest.raises(BadRequestError) as caught:
+    with pytest.raises(RateLimitError) as caught:
         await api(api.bulk_import.import_contacts, contacts)
+    assert caught.value.status_code == 400
+    assert caught.value.retryable
     [detail] = caught.value.errors
     assert detail.title.startswith("Up to 100 imports may be requested per minute.")
-    assert api.requests_sent == 1
+    assert api.requests_sent == 3
+    assert clock.sleeps[-2:] == [60.0, 60.0]
