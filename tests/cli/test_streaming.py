@@ -24,7 +24,8 @@ BAD_EVERY = 1_000  # a line that is not JSON after every this many events
 
 
 def _domain(message: dict[str, Any]) -> str:
-    host = urlsplit(message["properties"]["url"]).hostname
+    url: str = message["properties"]["url"]
+    host = urlsplit(url).hostname
     assert host is not None
     return host.removeprefix("www.")
 
