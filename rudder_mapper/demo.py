@@ -41,7 +41,9 @@ def render_state(console: Console, emulator: ActiveCampaignEmulator, *, show: in
     list_names = emulator.lists()
     contacts = emulator.contacts()
     table = Table(title=f"Contacts ({len(contacts)})", title_justify="left")
-    for column in ("email", "name", "phone", "tags", "custom fields", "lists"):
+    table.add_column("email", no_wrap=True)
+    table.add_column("name", no_wrap=True)
+    for column in ("tags", "custom fields", "lists"):
         table.add_column(column, overflow="fold")
     for contact in contacts[:show]:
         fields = ", ".join(
@@ -54,7 +56,6 @@ def render_state(console: Console, emulator: ActiveCampaignEmulator, *, show: in
         cells = (
             contact.email,
             f"{contact.first_name} {contact.last_name}".strip(),
-            contact.phone,
             ", ".join(sorted(contact.tags)),
             fields,
             lists,
