@@ -17,6 +17,8 @@ from ._errors import EventError
 __all__ = ["Message", "describe_type"]
 
 _MAX_TEXT = 10_000
+# Dotted paths split once: the planners look up the same few dozen paths for every event.
+_PATHS: dict[str, tuple[str, ...]] = {}
 
 
 def describe_type(value: object) -> str:
@@ -74,9 +76,13 @@ class Message:
 
     def lookup(self, path: str) -> Any:
         """The value at a dotted path, or None if any step is missing or not an object."""
+        parts = _PATHS.get(path)
+        if parts is None:
+            parts = _PATHS[path] = tuple(path.split("."))
         node: Any = self.raw
-        for part in path.split("."):
-            if not isinstance(node, Mapping):
+        for part in parts:
+            # dict first: decoded JSON is always one, and the Mapping ABC check is slow.
+            if not isinstance(node, dict) and not isinstance(node, Mapping):
                 return None
             node = node.get(part)
         return node

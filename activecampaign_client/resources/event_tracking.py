@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from typing import Any
 
 from .._constants import EVENT_NAME_MAX_LENGTH, TRACKCMP_URL
@@ -115,8 +114,7 @@ class EventTracking(Resource[D]):
             form["eventdata"] = (
                 eventdata if isinstance(eventdata, str) else json.dumps(eventdata, default=str)
             )
-        request = ApiRequest("POST", url=TRACKCMP_URL, form=form, budget="tracking")
-        if not retry_ambiguous:
-            request = replace(request, replay_safe=False)
-        data = yield request
+        data = yield ApiRequest(
+            "POST", url=TRACKCMP_URL, form=form, budget="tracking", replay_safe=retry_ambiguous
+        )
         return parse_response(TrackedEvent, data, what="trackcmp.net/event")

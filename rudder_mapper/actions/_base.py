@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Protocol
 
 from activecampaign_client import Operation
@@ -10,6 +11,9 @@ from .._errors import EventError
 from ..catalog import Catalog, CatalogName
 
 __all__ = ["Plan", "validate_email"]
+
+# Any character str.isspace() accepts (re's \s is the same Unicode class).
+_SPACE = re.compile(r"\s")
 
 
 class Plan(Protocol):
@@ -37,7 +41,7 @@ class Plan(Protocol):
 def validate_email(value: str, field: str) -> str:
     """A plausible address (something@domain, no spaces); the API judges the rest."""
     local, at, domain = value.rpartition("@")
-    if not at or not local or "." not in domain or any(c.isspace() for c in value):
+    if not at or not local or "." not in domain or _SPACE.search(value):
         raise EventError(field, f"must be an email address, got {value!r}")
     if len(value) > 254:
         raise EventError(field, "is longer than the 254 characters an address may have")
