@@ -7,6 +7,7 @@ dead-letter file); 2 usage or configuration error.
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import os
 import sys
@@ -98,11 +99,15 @@ def _load_config(path: Path | None) -> dict[str, Any]:
 
 
 def _open_events(stack: ExitStack, events: str) -> tuple[IO[str], int | None]:
+    # UTF-8 with an optional byte-order mark; undecodable bytes become U+FFFD, so such a
+    # line is reported (and dead-lettered) instead of stopping the run.
     if events == "-":
+        if isinstance(sys.stdin, io.TextIOWrapper):
+            sys.stdin.reconfigure(encoding="utf-8-sig", errors="replace")
         return sys.stdin, None
     path = Path(events)
     try:
-        stream = stack.enter_context(path.open(encoding="utf-8", errors="replace"))
+        stream = stack.enter_context(path.open(encoding="utf-8-sig", errors="replace"))
     except OSError as exc:
         raise _fail(f"cannot read {events}: {exc.strerror}") from None
     return stream, path.stat().st_size

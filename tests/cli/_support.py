@@ -109,7 +109,7 @@ class Account:
         self.destinations.append(destination)
         return destination
 
-    def send(self, *args: str, input: str | None = None, **env: str | None) -> Result:
+    def send(self, *args: str, input: str | bytes | None = None, **env: str | None) -> Result:
         """``rudder-activecampaign send ARGS --config <this account>``."""
         return invoke("send", *args, "--config", str(self.config_path), input=input, **env)
 
@@ -118,7 +118,7 @@ class Account:
         return sum(1 for r in self.emulator.requests if r.host != "trackcmp.net")
 
 
-def invoke(*args: str, input: str | None = None, **env: str | None) -> Result:
+def invoke(*args: str, input: str | bytes | None = None, **env: str | None) -> Result:
     """Run the real typer app; an unexpected exception fails the test with its traceback."""
     result = CliRunner().invoke(cli.app, list(args), input=input, env={**BASE_ENV, **env})
     if result.exception is not None and not isinstance(result.exception, SystemExit):

@@ -6,6 +6,8 @@ import json
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from rudder_mapper.samples import seed_examples
 
 from ._support import (
@@ -230,3 +232,34 @@ def test_event_text_is_printed_verbatim_never_as_markup(account: Account, tmp_pa
     assert result.exit_code == 1
     assert "type: '[/x]' is not supported" in result.stdout
     assert "type: '[bold]y' is not supported" in result.stdout
+
+
+def test_undecodable_stdin_bytes_are_a_bad_line_not_a_crash(
+    account: Account, tmp_path: Path
+) -> None:
+    good = json.dumps(_identify("a@example.com")).encode()
+    dead = tmp_path / "dead.jsonl"
+
+    result = account.send("-", "--dead-letter", str(dead), input=good + b"\n\xff\xfe{bad\n")
+
+    assert result.exit_code == 1
+    numbers = summary(result.stdout)
+    assert (numbers["delivered"], numbers["rejected"]) == (1, 1)
+    (letter,) = read_dead_letters(dead)
+    assert letter["dead_letter"]["line"] == 2
+    assert letter["message"] == "\ufffd\ufffd{bad"
+
+
+@pytest.mark.parametrize("source", ["file", "stdin"])
+def test_a_byte_order_mark_is_not_part_of_the_first_line(
+    account: Account, tmp_path: Path, source: str
+) -> None:
+    data = b"\xef\xbb\xbf" + jsonl(seed_examples()).encode()
+    events = tmp_path / "bom.jsonl"
+    events.write_bytes(data)
+
+    from_file = source == "file"
+    result = account.send(str(events) if from_file else "-", input=None if from_file else data)
+
+    assert result.exit_code == 0, result.output
+    assert summary(result.stdout)["delivered"] == 7
