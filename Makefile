@@ -30,7 +30,7 @@ bench: $(STAMP)
 	$(PY) -m benchmarks
 
 soak: $(STAMP)
-	$(VENV)/bin/pytest -m soak -p no:randomly --soak tests/test_fault_run.py
+	$(VENV)/bin/pytest -m soak -p no:randomly --soak tests/robustness
 
 # Re-record cassettes against a real account: ACTIVECAMPAIGN_API_URL, ACTIVECAMPAIGN_API_KEY,
 # ACTIVECAMPAIGN_ACTID and ACTIVECAMPAIGN_EVENT_KEY must be set. See cassettes/README.md.
