@@ -15,15 +15,26 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from activecampaign_client import BadRequestError, BulkImportContact, Operation
+from activecampaign_client import (
+    ActiveCampaignError,
+    BadRequestError,
+    BulkImportContact,
+    Operation,
+)
 from activecampaign_client.resources.bulk_import import MAX_IMPORT_CONTACTS
 
 from ._prepare import Prepared
-from .actions import IdentifyPlan
+from .actions import IdentifyPlan, PagePlan, TrackPlan
 from .catalog import Catalog
 from .results import DeliveryResult
 
-__all__ = ["BatchPlan", "bulk_import_operation", "plan_batch"]
+__all__ = [
+    "BatchPlan",
+    "batch_preamble",
+    "bulk_import_operation",
+    "plan_batch",
+    "prime_catalog",
+]
 
 
 @dataclass(frozen=True)
@@ -145,6 +156,42 @@ def bulk_import_operation(
             else:
                 results.update({i: prepared[i].delivered(entries[i][1]) for i in pending})
                 break
+    return results
+
+
+def prime_catalog(
+    catalog: Catalog, items: Sequence[Prepared | DeliveryResult], groups: list[list[int]]
+) -> Operation[None]:
+    """Create, one at a time, the tags, event names and domains the batch lacks.
+
+    Users' events then run concurrently without racing to create the same name (each
+    race costs a request and a 422/409). A failure here is left to the event itself,
+    whose own run tries again and reports it.
+    """
+    for group in groups:
+        for index in group:
+            plan = _prepared(items[index]).plan
+            try:
+                if isinstance(plan, TrackPlan):
+                    yield from catalog.ensure_event(plan.event)
+                elif isinstance(plan, PagePlan):
+                    yield from catalog.ensure_domain(plan.domain)
+                elif isinstance(plan, IdentifyPlan):
+                    for tag in plan.tags:
+                        yield from catalog.tag_id(tag)
+            except ActiveCampaignError:
+                continue
+
+
+def batch_preamble(
+    catalog: Catalog, items: Sequence[Prepared | DeliveryResult], plan: BatchPlan
+) -> Operation[dict[int, DeliveryResult]]:
+    """What runs before the concurrent part: the bulk import, then missing names created."""
+    results: dict[int, DeliveryResult] = {}
+    if plan.bulk:
+        results = yield from bulk_import_operation(catalog, items, plan.bulk)
+    if len(plan.groups) > 1:
+        yield from prime_catalog(catalog, items, plan.groups)
     return results
 
 

@@ -11,6 +11,7 @@ each user's events in order, and send 10+ identifies through bulk import
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -21,7 +22,7 @@ import httpx
 from activecampaign_client import ActiveCampaign, AsyncActiveCampaign
 
 from ._prepare import Prepared, deliver, prepare
-from .batching import BatchPlan, bulk_import_operation, plan_batch
+from .batching import BatchPlan, batch_preamble, plan_batch
 from .catalog import Catalog, CatalogName
 from .config import DestinationConfig
 from .results import DeliveryResult
@@ -41,6 +42,15 @@ class _Batch:
             item if isinstance(item, DeliveryResult) else None for item in self.items
         ]
         self.plan: BatchPlan = plan_batch(self.items, bulk_threshold)
+
+    def needs(self) -> frozenset[CatalogName]:
+        """Catalogs the batch's one-by-one events look names up in."""
+        return frozenset(
+            name
+            for group in self.plan.groups
+            for index in group
+            for name in self.prepared(index).plan.needs
+        )
 
     def prepared(self, index: int) -> Prepared:
         """The planned event at ``index``."""
@@ -125,11 +135,11 @@ class ActiveCampaignDestination(_DestinationSettings[ActiveCampaign]):
     def process_batch(self, messages: Iterable[object]) -> list[DeliveryResult]:
         """Deliver many messages; results in input order; one failure stops nothing."""
         batch = _Batch(messages, self.bulk_threshold)
-        if batch.plan.bulk:
-            for index, result in self.client.run(
-                bulk_import_operation(self.catalog, batch.items, batch.plan.bulk)
-            ).items():
-                batch.results[index] = result
+        with contextlib.suppress(Exception):  # events that need the catalog report it
+            self._ensure(batch.needs())
+        preamble = batch_preamble(self.catalog, batch.items, batch.plan)
+        for index, result in self.client.run(preamble).items():
+            batch.results[index] = result
 
         def run_group(group: list[int]) -> None:
             for index in group:
@@ -193,12 +203,11 @@ class AsyncActiveCampaignDestination(_DestinationSettings[AsyncActiveCampaign]):
         """Deliver many messages concurrently; results in input order; one failure stops
         nothing; each user's events are applied in their original order."""
         batch = _Batch(messages, self.bulk_threshold)
-        if batch.plan.bulk:
-            imported = await self.client.run(
-                bulk_import_operation(self.catalog, batch.items, batch.plan.bulk)
-            )
-            for index, result in imported.items():
-                batch.results[index] = result
+        with contextlib.suppress(Exception):  # events that need the catalog report it
+            await self._ensure(batch.needs())
+        preamble = batch_preamble(self.catalog, batch.items, batch.plan)
+        for index, result in (await self.client.run(preamble)).items():
+            batch.results[index] = result
         slots = asyncio.Semaphore(self.max_concurrency)
 
         async def run_group(group: list[int]) -> None:
