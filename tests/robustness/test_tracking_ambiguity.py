@@ -12,6 +12,7 @@ import pytest
 
 import activecampaign_client.resources.event_tracking as event_tracking
 from activecampaign_client import (
+    ActiveCampaignError,
     APIConnectionError,
     APITimeoutError,
     InternalServerError,
@@ -55,7 +56,7 @@ def trackcmp_faults(emulator: ActiveCampaignEmulator) -> list[str | None]:
     ],
 )
 async def test_at_most_once_by_default_an_applied_event_is_not_sent_again(
-    emulator: ActiveCampaignEmulator, flavour: str, fault: str, error: type[Exception]
+    emulator: ActiveCampaignEmulator, flavour: str, fault: str, error: type[ActiveCampaignError]
 ) -> None:
     emulator.faults.script(TRACKCMP, [fault, "ok"])
     with pytest.raises(error) as raised:
@@ -76,7 +77,7 @@ async def test_at_most_once_by_default_an_applied_event_is_not_sent_again(
     ],
 )
 async def test_at_most_once_by_default_an_ambiguous_failure_is_not_retried(
-    emulator: ActiveCampaignEmulator, flavour: str, fault: str, error: type[Exception]
+    emulator: ActiveCampaignEmulator, flavour: str, fault: str, error: type[ActiveCampaignError]
 ) -> None:
     emulator.faults.script(TRACKCMP, [fault, "ok"])
     with pytest.raises(error):
