@@ -77,7 +77,22 @@ class ApiRequest:
 
 
 def build_http_request(request: ApiRequest, config: ClientConfig) -> httpx.Request:
-    """The httpx.Request for ``request``. The Api-Token goes to the account host only."""
+    """The httpx.Request for ``request``. The Api-Token goes to the account host only.
+
+    Text that cannot be encoded (a lone surrogate, which JSON input can carry) is an
+    InvalidInputError before anything is sent, not a crash out of the request loop.
+    """
+    try:
+        return _build(request, config)
+    except UnicodeEncodeError:
+        raise InvalidInputError(
+            "value",
+            f"{request.describe()}: a value is not valid Unicode text (it holds a lone "
+            "surrogate); nothing was sent",
+        ) from None
+
+
+def _build(request: ApiRequest, config: ClientConfig) -> httpx.Request:
     headers = {"Accept": "application/json", "User-Agent": _USER_AGENT}
     content: bytes | None = None
     if request.json is not None:

@@ -36,6 +36,13 @@ def require_text(value: object, *, name: str, max_length: int | None = None) -> 
         raise InvalidInputError(name, "must not be empty")
     if any(c in text for c in "\r\n\x00"):
         raise InvalidInputError(name, "must not contain line breaks or NUL characters")
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise InvalidInputError(
+                name, "must be valid Unicode text (it holds a lone surrogate)"
+            ) from None
     if max_length is not None and len(text) > max_length:
         raise InvalidInputError(name, f"is {len(text)} characters; the limit is {max_length}")
     return text
