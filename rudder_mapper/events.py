@@ -14,7 +14,7 @@ from typing import Any
 
 from ._errors import EventError
 
-__all__ = ["Message", "describe_type"]
+__all__ = ["Message", "describe_type", "preview", "scalar_text"]
 
 _MAX_TEXT = 10_000
 # Dotted paths split once: the planners look up the same few dozen paths for every event.
@@ -36,6 +36,31 @@ def describe_type(value: object) -> str:
     if isinstance(value, (list, tuple)):
         return "array"
     return type(value).__name__
+
+
+def preview(value: object, limit: int = 80) -> str:
+    """A short repr of a value for an error message; never raises (a huge integer or a
+    deeply nested value has no repr Python will build)."""
+    try:
+        text = repr(value)
+    except (ValueError, RecursionError):
+        return describe_type(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def scalar_text(value: str | int | float, path: str) -> str:
+    """A string or number as text; EventError for values that cannot be sent as text:
+    integers too long to write out (Python refuses over 4,300 digits) and strings holding
+    lone surrogates (not encodable as UTF-8)."""
+    try:
+        text = str(value)
+        if not text.isascii():  # a flag check: the common case costs nothing
+            text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise EventError(path, "must be valid Unicode text (it holds a lone surrogate)") from None
+    except ValueError:
+        raise EventError(path, "is a number too large to send") from None
+    return text
 
 
 @dataclass(frozen=True)
@@ -70,8 +95,13 @@ class Message:
         """Who the event is about, for keeping one user's events in order."""
         for path in ("userId", "anonymousId"):
             value = self.raw.get(path)
-            if isinstance(value, (str, int)) and not isinstance(value, bool) and str(value):
-                return f"{path}:{value}"
+            if isinstance(value, (str, int)) and not isinstance(value, bool):
+                try:
+                    text = str(value)
+                except ValueError:  # an integer too long to write out
+                    continue
+                if text:
+                    return f"{path}:{text}"
         return None
 
     def lookup(self, path: str) -> Any:
@@ -107,7 +137,7 @@ class Message:
             return None
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             raise EventError(path, f"must be a string, got {describe_type(value)}")
-        text = str(value).strip()
+        text = scalar_text(value, path).strip()
         if len(text) > max_length:
             raise EventError(path, f"is {len(text)} characters long; at most {max_length}")
         if "\x00" in text:

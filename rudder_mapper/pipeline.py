@@ -38,9 +38,12 @@ def parse_lines(lines: Iterable[str]) -> Iterator[Line]:
             continue
         try:
             value = json.loads(text)
-        except json.JSONDecodeError as exc:
+        except (ValueError, RecursionError) as exc:
+            # JSONDecodeError, and what json raises past its limits: nesting deeper than
+            # the recursion limit, integers of more than 4,300 digits.
+            reason = exc.msg if isinstance(exc, json.JSONDecodeError) else "beyond JSON limits"
             problem = DeliveryResult(
-                400, False, f"line {number}: not valid JSON ({exc.msg})", field="line"
+                400, False, f"line {number}: not valid JSON ({reason})", field="line"
             )
             yield Line(number, text.rstrip("\n"), problem)
             continue

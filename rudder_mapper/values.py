@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from datetime import date, datetime, timezone
 from typing import Any
 
+from .events import preview
+
 __all__ = ["MULTI_VALUE_TYPES", "ValueProblem", "field_value_text"]
 
 # Field types whose values are written as ||a||b||.
@@ -34,7 +36,7 @@ def _parse_datetime(value: Any) -> datetime:
             return datetime.fromisoformat(text)
         except ValueError:
             pass
-    raise ValueProblem(f"{value!r} is not a date or ISO 8601 date-time")
+    raise ValueProblem(f"{preview(value)} is not a date or ISO 8601 date-time")
 
 
 def _scalar_text(value: Any) -> str:
@@ -54,8 +56,24 @@ def field_value_text(value: Any, field_type: str) -> str:
 
     Arrays become ``||a||b||`` (for any field type: that is how multi-value fields take
     them, and a text field shows them readably); date fields get ``YYYY-MM-DD`` and
-    datetime fields ISO 8601. Raises ValueProblem for values that cannot fit.
+    datetime fields ISO 8601. Raises ValueProblem for values that cannot fit, including
+    values Python cannot turn into text (integers over 4,300 digits, nesting deeper than
+    the recursion limit, dates out of range) and text with lone surrogates.
     """
+    try:
+        text = _field_value_text(value, field_type)
+        if not text.isascii():
+            text.encode("utf-8")
+    except ValueProblem:
+        raise
+    except UnicodeEncodeError:
+        raise ValueProblem("is not valid Unicode text (it holds a lone surrogate)") from None
+    except (ValueError, OverflowError, OSError, RecursionError) as exc:
+        raise ValueProblem(f"cannot be written as text ({type(exc).__name__})") from None
+    return text
+
+
+def _field_value_text(value: Any, field_type: str) -> str:
     kind = field_type.lower()
     if isinstance(value, (list, tuple)):
         items = [_scalar_text(v) for v in value if v is not None]

@@ -10,7 +10,7 @@ from activecampaign_client import Operation
 
 from .._errors import EventError
 from ..catalog import Catalog, CatalogName
-from ..events import Message, describe_type
+from ..events import Message, describe_type, preview, scalar_text
 from ..values import ValueProblem, field_value_text
 from ._base import validate_email
 
@@ -129,7 +129,7 @@ def _tags(message: Message) -> tuple[str, ...]:
         for index, item in enumerate(items):
             if isinstance(item, bool) or not isinstance(item, (str, int)):
                 raise EventError(f"{path}[{index}]", f"must be a string, got {describe_type(item)}")
-            name = str(item).strip()
+            name = scalar_text(item, f"{path}[{index}]").strip()
             if not name:
                 continue
             if len(name) > 255 or any(c in name for c in "\r\n\x00"):
@@ -143,14 +143,21 @@ def _field_info(message: Message) -> tuple[tuple[str, Any], ...]:
     for path in ("traits.fieldInfo", "context.traits.fieldInfo"):
         info = message.obj(path)
         if info is not None:
-            return tuple((str(k), v) for k, v in info.items() if v is not None and str(k).strip())
+            keys = [(k, v) for k, v in info.items() if isinstance(k, (int, str))]
+            named = [(scalar_text(k, path), v) for k, v in keys]
+            return tuple((k, v) for k, v in named if v is not None and k.strip())
     return ()
 
 
 def _list_id(raw: Any, path: str) -> str:
-    if isinstance(raw, bool) or not isinstance(raw, (str, int)) or not str(raw).strip().isdigit():
-        raise EventError(path, f"must be a numeric list id, got {raw!r}")
-    return str(raw).strip()
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        text = str(raw) if 0 <= raw < 10**18 else ""
+    else:
+        text = raw.strip() if isinstance(raw, str) else ""
+    # The client's rule for ids (ASCII digits, at most 18): refused here, before any call.
+    if not (text.isascii() and text.isdigit() and len(text) <= 18):
+        raise EventError(path, f"must be a numeric list id, got {preview(raw)}")
+    return text
 
 
 def _lists(message: Message) -> tuple[tuple[ListChange, ...], list[str]]:
@@ -172,7 +179,7 @@ def _lists(message: Message) -> tuple[tuple[ListChange, ...], list[str]]:
             subscribe = _STATUSES.get(status.strip().lower()) if isinstance(status, str) else None
             if subscribe is None:
                 warnings.append(
-                    f"{where}.status: {status!r} is not subscribe/unsubscribe "
+                    f"{where}.status: {preview(status)} is not subscribe/unsubscribe "
                     f"(list {list_id} left unchanged)"
                 )
                 continue

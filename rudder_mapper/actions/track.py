@@ -10,7 +10,7 @@ from activecampaign_client.resources.event_tracking import validate_event_name
 
 from .._errors import EventError
 from ..catalog import Catalog, CatalogName
-from ..events import Message
+from ..events import Message, scalar_text
 from ._base import validate_email
 
 __all__ = ["TrackPlan", "plan_screen", "plan_track"]
@@ -50,14 +50,15 @@ def _eventdata(message: Message) -> str | None:
     raw = message.lookup("properties.eventData")
     if raw is not None:
         if isinstance(raw, str):
-            return raw
+            return scalar_text(raw, "properties.eventData")
         try:
-            return json.dumps(raw, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-        except (TypeError, ValueError):
+            text = json.dumps(raw, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        except (TypeError, ValueError, RecursionError):
             raise EventError("properties.eventData", "must be JSON-encodable") from None
+        return scalar_text(text, "properties.eventData")
     name = message.lookup("properties.name")
     if isinstance(name, str):
-        return name
+        return scalar_text(name, "properties.name")
     return None
 
 
