@@ -79,8 +79,9 @@ class ApiRequest:
 def build_http_request(request: ApiRequest, config: ClientConfig) -> httpx.Request:
     """The httpx.Request for ``request``. The Api-Token goes to the account host only.
 
-    Text that cannot be encoded (a lone surrogate, which JSON input can carry) is an
-    InvalidInputError before anything is sent, not a crash out of the request loop.
+    Text that cannot be encoded (a lone surrogate, which JSON input can carry) or a query
+    too long for a URL is an InvalidInputError before anything is sent, not a crash out of
+    the request loop.
     """
     try:
         return _build(request, config)
@@ -89,6 +90,10 @@ def build_http_request(request: ApiRequest, config: ClientConfig) -> httpx.Reque
             "value",
             f"{request.describe()}: a value is not valid Unicode text (it holds a lone "
             "surrogate); nothing was sent",
+        ) from None
+    except httpx.InvalidURL as exc:
+        raise InvalidInputError(
+            "value", f"{request.describe()}: cannot be sent as a URL ({exc}); nothing was sent"
         ) from None
 
 
