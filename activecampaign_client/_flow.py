@@ -20,7 +20,7 @@ import httpx
 from ._clock import Clock
 from ._config import ClientConfig
 from ._exceptions import ActiveCampaignError, APIConnectionError
-from ._limiter import RateLimiter
+from ._limiter import RateLimiter, reserve_all
 from ._requests import ApiRequest, build_http_request
 from ._responses import decode_response, map_transport_error
 from ._retry import RetryPolicy
@@ -72,12 +72,9 @@ class FlowContext:
     def start_time(self, request: ApiRequest) -> float:
         """Reserve a start in every budget the request spends; the time it may start."""
         now = self.clock.now()
-        start = now
-        # Chained: each budget is asked from the time the previous one allows, so no budget
-        # is booked earlier than the request really starts.
-        for limiter in self.limiters_for(request):
-            start += limiter.reserve(start)
-        return start
+        # One start, booked in every budget at once: none counts the request earlier (or
+        # later) than it really starts.
+        return now + reserve_all(self.limiters_for(request), now)
 
 
 def _send_once(request: ApiRequest, ctx: FlowContext) -> Generator[Command, Any, Any]:

@@ -11,8 +11,9 @@ from __future__ import annotations
 import math
 import threading
 from collections import deque
+from collections.abc import Sequence
 
-__all__ = ["RateLimiter"]
+__all__ = ["RateLimiter", "reserve_all"]
 
 # Start a hair after the window closes, so float rounding can never put the request inside it.
 _MARGIN = 0.001
@@ -37,12 +38,40 @@ class RateLimiter:
 
     def reserve(self, now: float) -> float:
         """Claim the next free slot; return seconds to wait (0.0 when it is free now)."""
-        with self._lock:
-            start = now
-            if len(self._starts) == self.burst:
-                start = max(now, self._starts[0] + self.window + _MARGIN)
-            self._starts.append(start)
-            return start - now
+        return reserve_all((self,), now)
+
+    def _earliest(self, now: float) -> float:
+        # Caller holds the lock. Never before a start already booked: bookings stay in
+        # time order, which is what makes "oldest of the last `burst`" the window's edge.
+        if not self._starts:
+            return now
+        start = max(now, self._starts[-1])
+        if len(self._starts) == self.burst:
+            start = max(start, self._starts[0] + self.window + _MARGIN)
+        return start
 
     def __repr__(self) -> str:
         return f"RateLimiter(burst={self.burst}, window={self.window:g}s)"
+
+
+def reserve_all(limiters: Sequence[RateLimiter], now: float) -> float:
+    """Book one start in every limiter, at the earliest time all of them allow; return
+    seconds to wait.
+
+    A request that spends several budgets (bulk import: its per-minute one and the
+    account's) is booked at the same moment in each — the moment it really starts — so no
+    budget ever counts it earlier than it happens. Locks are taken in a fixed order.
+    """
+    ordered = sorted(set(limiters), key=id)
+    if not ordered:
+        return 0.0
+    for limiter in ordered:
+        limiter._lock.acquire()
+    try:
+        start = max(limiter._earliest(now) for limiter in ordered)
+        for limiter in ordered:
+            limiter._starts.append(start)
+        return start - now
+    finally:
+        for limiter in reversed(ordered):
+            limiter._lock.release()
