@@ -108,7 +108,7 @@ def _status_error(request: ApiRequest, response: httpx.Response, now: float) -> 
     body: Any
     try:
         body = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: JSON nested past the limit
         body = response.text
     errors = _parse_errors(body)
     reason = response.reason_phrase or "error"
@@ -158,7 +158,7 @@ def decode_response(request: ApiRequest, response: httpx.Response, *, wall_time:
         return None
     try:
         data = json.loads(response.content)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: JSON nested past the limit
         if _looks_like_html(response):
             # ActiveCampaign answers a bad or expired key with its HTML login page and a 200.
             raise AuthenticationError(
