@@ -1,0 +1,176 @@
+"""Whatever comes back — too large, not JSON, JSON of the wrong shape or nested past the
+recursion limit, any status with any body — the client raises a typed ActiveCampaignError
+(or returns a model), and the mapper turns it into a result: never a crash."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from activecampaign_client import (
+    ActiveCampaign,
+    ActiveCampaignError,
+    APIResponseValidationError,
+    AuthenticationError,
+    InternalServerError,
+    RateLimitError,
+)
+from activecampaign_client._constants import MAX_RESPONSE_BYTES
+from activecampaign_client.testing._pages import LOGIN_PAGE, MALFORMED_JSON
+from rudder_mapper import AsyncActiveCampaignDestination
+
+from ._strategies import json_values
+from ._support import async_client, sync_client
+
+DEEP = b"[" * 100_000 + b"]" * 100_000
+
+CALLS: dict[str, Callable[[ActiveCampaign], Any]] = {
+    "tags.get": lambda c: c.tags.get(1),
+    "contacts.sync": lambda c: c.contacts.sync("jane@example.com", first_name="Jane"),
+    "tags.list page": lambda c: c.run(c.tags.list.query().fetch(0)),
+    "event_tracking.track": lambda c: c.event_tracking.track("E", email="jane@example.com"),
+    "bulk_import": lambda c: c.bulk_import.import_contacts([{"email": "jane@example.com"}]),
+    "site_tracking.list_domains page": lambda c: c.run(
+        c.site_tracking.list_domains.query().fetch(0)
+    ),
+}
+
+
+def answer(
+    status: int, body: bytes, content_type: str = "application/json", **headers: str
+) -> Callable[[httpx.Request], httpx.Response]:
+    """A MockTransport handler giving every request this answer."""
+
+    def respond(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(
+            status, content=body, headers={"Content-Type": content_type, **headers}
+        )
+
+    return respond
+
+
+def test_the_size_limit_is_sane() -> None:
+    assert 1 << 20 <= MAX_RESPONSE_BYTES <= 64 << 20
+
+
+@pytest.mark.parametrize("call", sorted(CALLS))
+def test_an_answer_over_the_size_limit_is_a_typed_error(call: str) -> None:
+    body = b'{"tag": {"id": "1", "tag": "' + b"x" * MAX_RESPONSE_BYTES + b'"}}'
+    with (
+        sync_client(answer(200, body), max_retries=0) as client,
+        pytest.raises(InternalServerError, match="exceeds") as raised,
+    ):
+        CALLS[call](client)
+    assert str(MAX_RESPONSE_BYTES) in str(raised.value)
+    assert len(str(raised.value)) < 500  # the message does not carry the body
+
+
+async def test_the_async_client_refuses_an_oversized_answer_too() -> None:
+    body = b'{"x": "' + b"y" * MAX_RESPONSE_BYTES + b'"}'
+    client = async_client(answer(200, body), max_retries=0)
+    with pytest.raises(InternalServerError, match="exceeds"):
+        await client.tags.get(1)
+    await client.aclose()
+
+
+NOT_JSON = [
+    pytest.param(200, "text/plain", b"hello", InternalServerError, id="plain-text"),
+    pytest.param(200, "text/html", LOGIN_PAGE.encode(), AuthenticationError, id="login-page"),
+    pytest.param(200, "application/json", MALFORMED_JSON.encode(), InternalServerError, id="cut"),
+    pytest.param(200, "application/json", b"\xff\xfe\x00\x81", InternalServerError, id="binary"),
+    pytest.param(200, "application/json", DEEP, InternalServerError, id="nested-too-deep"),
+    pytest.param(200, "application/json", b"9" * 5_000, InternalServerError, id="5000-digits"),
+    pytest.param(200, "application/json", b"[]", APIResponseValidationError, id="array"),
+    pytest.param(200, "application/json", b'"ok"', APIResponseValidationError, id="string"),
+    pytest.param(200, "application/json", b"null", APIResponseValidationError, id="null"),
+    pytest.param(200, "application/json", b"", APIResponseValidationError, id="empty"),
+    pytest.param(
+        200,
+        "application/json",
+        b'{"tag": {"id": 1e999, "tag": "x"}}',
+        APIResponseValidationError,
+        id="infinite-id",
+    ),
+    pytest.param(500, "application/json", DEEP, InternalServerError, id="500-nested-too-deep"),
+    pytest.param(429, "text/html", b"<html>slow down</html>", RateLimitError, id="429-html"),
+]
+
+
+@pytest.mark.parametrize(("status", "ctype", "body", "error"), NOT_JSON)
+def test_what_is_not_the_expected_json_is_a_typed_error(
+    status: int, ctype: str, body: bytes, error: type[Exception]
+) -> None:
+    with (
+        sync_client(answer(status, body, ctype), max_retries=0) as client,
+        pytest.raises(error),
+    ):
+        client.tags.get(1)
+
+
+@pytest.mark.parametrize(("status", "ctype", "body", "error"), NOT_JSON)
+def test_the_mapper_turns_bad_answers_into_results(
+    status: int, ctype: str, body: bytes, error: type[ActiveCampaignError]
+) -> None:
+    client = async_client(answer(status, body, ctype), max_retries=0)
+    destination = AsyncActiveCampaignDestination(client)
+    message = {"type": "identify", "traits": {"email": "jane@example.com", "tags": ["VIP"]}}
+    result = asyncio.run(destination.process(message))
+    assert not result.delivered
+    assert result.status_code in (401, 429, 500, 502)
+    # The flag of the client's error: a server error or rate limit is worth retrying; a
+    # login page (bad key) or an answer of the wrong shape is not.
+    assert result.retryable is error.retryable
+
+
+def _json_body(value: Any) -> bytes:
+    try:
+        return json.dumps(value).encode("utf-8", errors="surrogatepass")
+    except ValueError:
+        return b"{}"
+
+
+BODIES = st.one_of(
+    st.binary(max_size=200),
+    json_values.map(_json_body),
+    st.sampled_from([DEEP, LOGIN_PAGE.encode(), MALFORMED_JSON.encode(), b"", b"null"]),
+    st.fixed_dictionaries(
+        {"tag": st.fixed_dictionaries({"id": json_values, "tag": json_values})}
+    ).map(_json_body),
+)
+
+
+@settings(
+    max_examples=600,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(
+    call=st.sampled_from(sorted(CALLS)),
+    status=st.sampled_from([200, 201, 204, 301, 400, 401, 403, 404, 422, 429, 500, 503])
+    | st.integers(100, 599),
+    content_type=st.sampled_from(["application/json", "text/html", "text/plain", ""]),
+    body=BODIES,
+    retry_after=st.none() | st.text(max_size=20) | st.integers(-5, 10**6).map(str),
+)
+def test_any_answer_is_a_model_or_a_typed_error(
+    call: str, status: int, content_type: str, body: bytes, retry_after: str | None
+) -> None:
+    headers = {"Retry-After": retry_after} if retry_after is not None else {}
+    try:
+        headers_ok = httpx.Headers(headers)
+    except (ValueError, TypeError):
+        headers_ok = httpx.Headers()
+    with sync_client(answer(status, body, content_type, **dict(headers_ok)), max_retries=0) as c:
+        try:
+            CALLS[call](c)
+        except ActiveCampaignError as error:
+            assert str(error)
+            assert isinstance(error.retryable, bool)
