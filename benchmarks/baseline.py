@@ -68,15 +68,15 @@ def _identify(client: AsyncActiveCampaign, plan: IdentifyPlan) -> Operation[list
         existing = yield from client.tags.list.operation()
         ids = {tag.tag.casefold(): tag.id for tag in existing}
         for name in plan.tags:
-            tag_id = ids.get(name.casefold())
-            if tag_id is None:
+            if name.casefold() not in ids:
                 try:
                     created = yield from client.tags.create.operation(name)
-                    tag_id = created.id
+                    ids[name.casefold()] = created.id
                 except UnprocessableEntityError:  # created meanwhile by a concurrent event
                     again = yield from client.tags.list.operation()
-                    tag_id = next(t.id for t in again if t.tag.casefold() == name.casefold())
-            yield from client.contact_tags.add.operation(contact_id, tag_id)
+                    ids.update({tag.tag.casefold(): tag.id for tag in again})
+        for name in plan.tags:
+            yield from client.contact_tags.add.operation(contact_id, ids[name.casefold()])
     for change in plan.lists:
         if change.subscribe:
             yield from client.contact_lists.subscribe.operation(contact_id, change.list_id)
