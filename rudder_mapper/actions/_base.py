@@ -39,9 +39,20 @@ class Plan(Protocol):
 
 
 def validate_email(value: str, field: str) -> str:
-    """A plausible address (something@domain, no spaces); the API judges the rest."""
+    """A plausible address (something@domain, no spaces); the API judges the rest.
+
+    What ActiveCampaign certainly refuses is refused here, before any call: a second ``@``,
+    an empty domain label (``a@b..com``, ``a@.b.com``, ``a@b.com.``).
+    """
     local, at, domain = value.rpartition("@")
-    if not at or not local or "." not in domain or _SPACE.search(value):
+    if (
+        not at
+        or not local
+        or "@" in local
+        or "." not in domain
+        or not all(domain.split("."))
+        or _SPACE.search(value)
+    ):
         raise EventError(field, f"must be an email address, got {value!r}")
     if len(value) > 254:
         raise EventError(field, "is longer than the 254 characters an address may have")

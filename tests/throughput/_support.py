@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -10,6 +11,7 @@ from rudder_mapper.samples import DEMO_FIELDS, DEMO_LISTS
 
 __all__ = [
     "TRACKCMP",
+    "ThreadClock",
     "account_requests",
     "identify",
     "identifies",
@@ -20,6 +22,31 @@ __all__ = [
 ]
 
 TRACKCMP = "trackcmp.net"
+
+
+class ThreadClock:
+    """Simulated time for threads: each thread has its own reading, and its sleeps move
+    only its own time, as real sleeps would end for that thread alone.
+
+    (``SimulatedClock.sleep`` moves one shared reading, so with several threads a request
+    would be stamped with the sum of everyone's sleeps.) Give it to the emulator too, and
+    each request is stamped with the time its thread sent it.
+    """
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+
+    def now(self) -> float:
+        """This thread's time."""
+        return float(getattr(self._local, "now", 0.0))
+
+    def sleep(self, seconds: float) -> None:
+        """Move this thread's time forward."""
+        self._local.now = self.now() + max(0.0, seconds)
+
+    async def asleep(self, seconds: float) -> None:
+        """Not for async code: use SimulatedClock there."""
+        raise NotImplementedError("ThreadClock is for threads")
 
 
 def seeded_emulator(
