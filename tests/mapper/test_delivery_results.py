@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 import pytest
 
-from rudder_mapper import DeliveryResult
+from activecampaign_client import ActiveCampaign
+from rudder_mapper import ActiveCampaignDestination, DeliveryResult
 
 from .conftest import EmulatorHarness
 
@@ -18,13 +20,34 @@ TRACK: dict[str, Any] = {
 }
 
 
-async def test_address_the_api_refuses_is_its_422(on_emulator: EmulatorHarness) -> None:
-    harness, emulator = await on_emulator()
-    # Plausible to the mapper, invalid to ActiveCampaign (an empty domain label).
-    result = await harness.process({"type": "identify", "traits": {"email": "a@example..com"}})
+def test_the_apis_422_is_not_retryable_and_names_its_pointer() -> None:
+    # The reference's 422 body for an address ActiveCampaign refuses.
+    body = {
+        "errors": [
+            {
+                "title": "Contact Email Address is not valid.",
+                "detail": "",
+                "code": "email_invalid",
+                "source": {"pointer": "/data/attributes/email"},
+            }
+        ]
+    }
+    http = httpx.Client(transport=httpx.MockTransport(lambda _: httpx.Response(422, json=body)))
+    client = ActiveCampaign("https://acct.api-us1.com", "key", http_client=http)
+    result = ActiveCampaignDestination(client).process(IDENTIFY)
     assert (result.status_code, result.retryable) == (422, False)
     assert result.field == "/data/attributes/email"
-    assert emulator.contacts() == []
+    assert result.error is not None and "not valid" in result.error
+
+
+@pytest.mark.parametrize("address", ["a@b..co", "a@b@c.co", "a@.b.co", "a@b.co."])
+async def test_addresses_activecampaign_refuses_are_400s_with_nothing_sent(
+    on_emulator: EmulatorHarness, address: str
+) -> None:
+    harness, emulator = await on_emulator()
+    result = await harness.process({"type": "identify", "traits": {"email": address}})
+    assert (result.status_code, result.field) == (400, "traits.email")
+    assert harness.sent == [] and emulator.contacts() == []
 
 
 async def test_wrong_api_key_login_page_is_401_not_retryable(on_emulator: EmulatorHarness) -> None:
