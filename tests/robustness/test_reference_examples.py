@@ -187,8 +187,13 @@ def models_in(value: Any) -> Iterator[BaseModel]:
 
 
 def params(success: bool) -> list[Any]:
+    # Malformed examples have their own test below (a typed error each), not a skip here.
     chosen = [
-        e for e in EXAMPLES if e.status.startswith("2") == success and e.key not in NOT_IN_CLIENT
+        e
+        for e in EXAMPLES
+        if e.status.startswith("2") == success
+        and e.key not in NOT_IN_CLIENT
+        and (e.method, e.path, e.status, e.name) not in MALFORMED
     ]
     return [pytest.param(e, id=e.label) for e in chosen] or [pytest.param(None, id="none")]
 
@@ -203,9 +208,6 @@ def test_every_documented_endpoint_is_mapped_or_listed() -> None:
 @needs_reference
 @pytest.mark.parametrize("example", params(success=True))
 def test_success_examples_parse_into_the_clients_models(example: Example) -> None:
-    malformed = MALFORMED.get((example.method, example.path, example.status, example.name))
-    if malformed is not None:
-        pytest.skip(f"malformed in the reference: {malformed}")
     seen: list[httpx.Request] = []
     with sync_client(answering(example, seen)) as client:
         result = CALLS[example.key](client)
