@@ -1,4 +1,8 @@
-"""The only code that performs I/O: carry out the commands of a flow, sync or async."""
+"""The only code that performs I/O: carry out the commands of a flow, sync or async.
+
+Bodies are streamed and read only up to ``MAX_RESPONSE_BYTES`` (plus one chunk), so a
+hostile or broken server cannot make the client hold an arbitrarily large answer.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,9 @@ from typing import Any, TypeVar
 
 import httpx
 
+from ._constants import MAX_RESPONSE_BYTES
 from ._flow import FlowContext, Operation, Sleep, execute
+from ._responses import with_body
 
 __all__ = ["AsyncDriver", "SyncDriver"]
 
@@ -36,7 +42,16 @@ class SyncDriver:
                 self.ctx.clock.sleep(command.seconds)
                 continue
             try:
-                reply = self.http.send(command.request, follow_redirects=False)
+                response = self.http.send(command.request, follow_redirects=False, stream=True)
+                try:
+                    body = bytearray()
+                    for chunk in response.iter_bytes():
+                        body += chunk
+                        if len(body) > MAX_RESPONSE_BYTES:
+                            break  # enough to know it is too large; decode_response says so
+                finally:
+                    response.close()
+                reply = with_body(response, bytes(body))
             except httpx.TransportError as exc:
                 error = exc
 
@@ -64,6 +79,17 @@ class AsyncDriver:
                 await self.ctx.clock.asleep(command.seconds)
                 continue
             try:
-                reply = await self.http.send(command.request, follow_redirects=False)
+                response = await self.http.send(
+                    command.request, follow_redirects=False, stream=True
+                )
+                try:
+                    body = bytearray()
+                    async for chunk in response.aiter_bytes():
+                        body += chunk
+                        if len(body) > MAX_RESPONSE_BYTES:
+                            break  # enough to know it is too large; decode_response says so
+                finally:
+                    await response.aclose()
+                reply = with_body(response, bytes(body))
             except httpx.TransportError as exc:
                 error = exc

@@ -27,7 +27,7 @@ from ._exceptions import (
 from ._requests import ApiRequest
 from ._retry import parse_retry_after
 
-__all__ = ["decode_response", "map_transport_error"]
+__all__ = ["decode_response", "map_transport_error", "with_body"]
 
 _STATUS_ERRORS: dict[int, type[APIStatusError]] = {
     400: BadRequestError,
@@ -136,6 +136,22 @@ def _status_error(request: ApiRequest, response: httpx.Response, now: float) -> 
     if cls is AuthenticationError or cls is PermissionDeniedError:
         message += " — check the API key under Settings > Developer"
     return cls(message, **kwargs)
+
+
+def with_body(response: httpx.Response, body: bytes) -> httpx.Response:
+    """A read copy of a streamed ``response`` holding ``body`` (already decompressed)."""
+    headers = [
+        (name, value)
+        for name, value in response.headers.multi_items()
+        if name.lower() not in ("content-encoding", "content-length", "transfer-encoding")
+    ]
+    return httpx.Response(
+        response.status_code,
+        headers=headers,
+        content=body,
+        request=response.request,
+        extensions=response.extensions,
+    )
 
 
 def decode_response(request: ApiRequest, response: httpx.Response, *, wall_time: float) -> Any:

@@ -20,6 +20,7 @@ from activecampaign_client import (
     ConfigurationError,
     EventTrackingError,
     InvalidInputError,
+    RateLimitError,
 )
 
 from ._errors import EventError
@@ -67,7 +68,9 @@ class DeliveryResult:
             return cls(400, False, str(exc), **context)
         if isinstance(exc, APIStatusError):
             status = exc.status_code
-            if isinstance(exc, AuthenticationError) and status < 400:
+            if isinstance(exc, RateLimitError):
+                status = 429  # also bulk import's "Rate limit exceeded" 400: try later
+            elif isinstance(exc, AuthenticationError) and status < 400:
                 status = 401  # the 200 HTML login page is a refused key
             elif status < 400:
                 status = 502  # a 2xx we could not read: the answer, not the event, was bad
