@@ -7,6 +7,7 @@ builds the benchmark's mixed workloads. Both are deterministic for a given seed.
 
 from __future__ import annotations
 
+import copy
 import json
 import random
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ from typing import Any
 
 __all__ = [
     "BAD_LINES",
+    "SEED_EXAMPLES",
     "DEMO_FIELDS",
     "DEMO_LISTS",
     "SAMPLE_FILE",
@@ -73,64 +75,126 @@ BAD_LINES = [
 ]
 
 
-def seed_examples() -> list[dict[str, Any]]:
-    """The messages for the examples in RudderStack's ActiveCampaign destination guide."""
-    context = {"traits": {"email": "name@surname.com", "name": "John Doe", "phone": "2364556"}}
-    base = {"userId": "userid", "anonymousId": "d80b66d5-b33d-412d-866f-r4fft5841af"}
-    traits = {"email": "name@surname.com", "name": "John Doe", "phone": "2364556"}
-    tags = {**traits, "tags": ["Returning User", "Coupon Used"]}
-    fields = {
-        **tags,
-        "fieldInfo": {
-            "Interest": "Electronics",
-            "Country": "USA",
-            "Hobbies": ["Cricket", "Tennis"],
+# The examples of RudderStack's ActiveCampaign destination guide, as the messages the SDK
+# calls there produce. Events after the identify carry the user's traits in
+# ``context.traits`` as the SDKs do, and the page carries the browser's location.
+_SEED_CONTEXT: dict[str, Any] = {
+    "traits": {"email": "name@surname.com", "name": "John Doe", "phone": "2364556"},
+    "library": {"name": "RudderLabs JavaScript SDK", "version": "1.1.11"},
+}
+
+_SEED_BASE: dict[str, Any] = {
+    "userId": "userid",
+    "anonymousId": "d80b66d5-b33d-412d-866f-r4fft5841af",
+    "channel": "web",
+}
+
+SEED_EXAMPLES: dict[str, dict[str, Any]] = {
+    "page": {
+        **_SEED_BASE,
+        "type": "page",
+        "name": "home",
+        "messageId": "seed-page",
+        "properties": {
+            "path": "path",
+            "url": "url",
+            "title": "title",
+            "search": "search",
+            "referrer": "referrer",
         },
-    }
-    lists = {
-        **fields,
-        "lists": [{"id": 2, "status": "subscribe"}, {"id": 3, "status": "unsubscribe"}],
-    }
-    return [
-        {**base, "type": "identify", "traits": traits},
-        {**base, "type": "identify", "traits": tags},
-        {**base, "type": "identify", "traits": fields},
-        {**base, "type": "identify", "traits": lists},
-        {
-            **base,
-            "type": "track",
-            "event": "Product Purchased",
-            "context": context,
-            "properties": {"category": "category", "label": "label", "name": "Rubik's Cube"},
+        "context": {
+            **_SEED_CONTEXT,
+            "page": {"url": "https://www.rudderlabs.com/home", "path": "/home"},
         },
-        {
-            **base,
-            "type": "screen",
+    },
+    "screen": {
+        **_SEED_BASE,
+        "type": "screen",
+        "name": "Screen Viewed",
+        "messageId": "seed-screen",
+        "properties": {
             "name": "Screen Viewed",
-            "context": context,
-            "properties": {
-                "name": "Screen Viewed",
-                "category": "category",
-                "label": "label",
-                "value": "value",
-                "url": "www.rudderlabs.com",
-                "info": "Rudder_Event_Screen_Test",
+            "category": "category",
+            "label": "label",
+            "value": "value",
+            "url": "www.rudderlabs.com",
+            "info": "Rudder_Event_Screen_Test",
+        },
+        "context": _SEED_CONTEXT,
+    },
+    "track": {
+        **_SEED_BASE,
+        "type": "track",
+        "event": "Product Purchased",
+        "messageId": "seed-track",
+        "properties": {"category": "category", "label": "label", "name": "Rubik's Cube"},
+        "context": _SEED_CONTEXT,
+    },
+    "identify": {
+        **_SEED_BASE,
+        "type": "identify",
+        "messageId": "seed-identify",
+        "traits": {"email": "name@surname.com", "name": "John Doe", "phone": "2364556"},
+    },
+    "identify_tags": {
+        **_SEED_BASE,
+        "type": "identify",
+        "messageId": "seed-identify-tags",
+        "traits": {
+            "email": "name@surname.com",
+            "name": "John Doe",
+            "phone": "2364556",
+            "tags": ["Returning User", "Coupon Used"],
+        },
+    },
+    "identify_fields": {
+        **_SEED_BASE,
+        "type": "identify",
+        "messageId": "seed-identify-fields",
+        "traits": {
+            "email": "name@surname.com",
+            "name": "John Doe",
+            "phone": "2364556",
+            "tags": ["Returning User", "Coupon Used"],
+            "fieldInfo": {
+                "Interest": "Electronics",
+                "Country": "USA",
+                "Hobbies": ["Cricket", "Tennis"],
             },
         },
-        {
-            **base,
-            "type": "page",
-            "name": "home",
-            "context": {**context, "page": {"url": "https://www.rudderlabs.com/home"}},
-            "properties": {
-                "path": "path",
-                "url": "url",
-                "title": "title",
-                "search": "search",
-                "referrer": "referrer",
+    },
+    "identify_lists": {
+        **_SEED_BASE,
+        "type": "identify",
+        "messageId": "seed-identify-lists",
+        "traits": {
+            "email": "name@surname.com",
+            "name": "John Doe",
+            "phone": "2364556",
+            "tags": ["Returning User", "Coupon Used"],
+            "fieldInfo": {
+                "Interest": "Electronics",
+                "Country": "USA",
+                "Hobbies": ["Cricket", "Tennis"],
             },
+            "lists": [{"id": 2, "status": "subscribe"}, {"id": 3, "status": "unsubscribe"}],
         },
-    ]
+    },
+}
+
+
+def seed_examples() -> list[dict[str, Any]]:
+    """Fresh copies of the guide's example messages, in the guide's order of features."""
+    order = (
+        "identify",
+        "identify_tags",
+        "identify_fields",
+        "identify_lists",
+        "track",
+        "screen",
+        "page",
+    )
+    return copy.deepcopy([SEED_EXAMPLES[name] for name in order])
 
 
 def _user(rng: random.Random, number: int) -> dict[str, str]:

@@ -6,8 +6,7 @@ import pytest
 
 from rudder_mapper import EventError, IdentifyPlan, PagePlan, TrackPlan, plan_message
 from rudder_mapper.actions import ListChange
-
-from .seed_examples import SEED_EXAMPLES
+from rudder_mapper.samples import SEED_EXAMPLES
 
 
 def test_seed_identify_reads_email_name_and_phone() -> None:

@@ -11,8 +11,9 @@ from urllib.parse import parse_qs
 
 import pytest
 
+from rudder_mapper.samples import SEED_EXAMPLES
+
 from .conftest import Harness
-from .seed_examples import SEED_EXAMPLES
 
 pytestmark = pytest.mark.vcr
 
