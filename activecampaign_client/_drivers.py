@@ -1,7 +1,9 @@
 """The only code that performs I/O: carry out the commands of a flow, sync or async.
 
 Bodies are streamed and read only up to ``MAX_RESPONSE_BYTES`` (plus one chunk), so a
-hostile or broken server cannot make the client hold an arbitrarily large answer.
+hostile or broken server cannot make the client hold an arbitrarily large answer. A body
+that cannot be decoded (its ``Content-Encoding`` lies) is passed on marked as garbled; any
+other httpx failure is thrown into the flow, which maps it to our error tree.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from typing import Any, TypeVar
 import httpx
 
 from ._constants import MAX_RESPONSE_BYTES
-from ._flow import FlowContext, Operation, Sleep, execute
+from ._flow import FlowContext, Operation, Send, Sleep, execute
 from ._responses import with_body
 
 __all__ = ["AsyncDriver", "SyncDriver"]
@@ -42,18 +44,23 @@ class SyncDriver:
                 self.ctx.clock.sleep(command.seconds)
                 continue
             try:
-                response = self.http.send(command.request, follow_redirects=False, stream=True)
-                try:
-                    body = bytearray()
-                    for chunk in response.iter_bytes():
-                        body += chunk
-                        if len(body) > MAX_RESPONSE_BYTES:
-                            break  # enough to know it is too large; decode_response says so
-                finally:
-                    response.close()
-                reply = with_body(response, bytes(body))
-            except httpx.TransportError as exc:
+                reply = self._exchange(command)
+            except httpx.HTTPError as exc:  # the flow maps it to our error, unchained
                 error = exc
+
+    def _exchange(self, command: Send) -> httpx.Response:
+        response = self.http.send(command.request, follow_redirects=False, stream=True)
+        body, garbled = bytearray(), False
+        try:
+            for chunk in response.iter_bytes():
+                body += chunk
+                if len(body) > MAX_RESPONSE_BYTES:
+                    break  # enough to know it is too large; decode_response says so
+        except httpx.DecodingError:
+            garbled = True  # e.g. "Content-Encoding: gzip" on a body that is not
+        finally:
+            response.close()
+        return with_body(response, bytes(body), garbled=garbled)
 
 
 class AsyncDriver:
@@ -79,17 +86,20 @@ class AsyncDriver:
                 await self.ctx.clock.asleep(command.seconds)
                 continue
             try:
-                response = await self.http.send(
-                    command.request, follow_redirects=False, stream=True
-                )
-                try:
-                    body = bytearray()
-                    async for chunk in response.aiter_bytes():
-                        body += chunk
-                        if len(body) > MAX_RESPONSE_BYTES:
-                            break  # enough to know it is too large; decode_response says so
-                finally:
-                    await response.aclose()
-                reply = with_body(response, bytes(body))
-            except httpx.TransportError as exc:
+                reply = await self._exchange(command)
+            except httpx.HTTPError as exc:  # the flow maps it to our error, unchained
                 error = exc
+
+    async def _exchange(self, command: Send) -> httpx.Response:
+        response = await self.http.send(command.request, follow_redirects=False, stream=True)
+        body, garbled = bytearray(), False
+        try:
+            async for chunk in response.aiter_bytes():
+                body += chunk
+                if len(body) > MAX_RESPONSE_BYTES:
+                    break  # enough to know it is too large; decode_response says so
+        except httpx.DecodingError:
+            garbled = True  # e.g. "Content-Encoding: gzip" on a body that is not
+        finally:
+            await response.aclose()
+        return with_body(response, bytes(body), garbled=garbled)

@@ -83,10 +83,15 @@ def _send_once(request: ApiRequest, ctx: FlowContext) -> Generator[Command, Any,
         yield Sleep(wait)
     http_request = build_http_request(request, ctx.config)
     ctx.requests_sent += 1
+    failure: APIConnectionError | None = None
     try:
         response = yield Send(http_request)
-    except httpx.TransportError as exc:
-        raise map_transport_error(request, exc) from None
+    except httpx.HTTPError as exc:
+        failure = map_transport_error(request, exc)
+    if failure is not None:
+        # Raised outside the except clause: not even __context__ links our error to the
+        # httpx one, whose .request carries the Api-Token header.
+        raise failure
     data = decode_response(request, response, wall_time=ctx.wall_time())
     if logger.isEnabledFor(logging.DEBUG):
         logger.debug("%s -> %s", request.describe(), response.status_code)

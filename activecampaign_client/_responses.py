@@ -138,19 +138,31 @@ def _status_error(request: ApiRequest, response: httpx.Response, now: float) -> 
     return cls(message, **kwargs)
 
 
-def with_body(response: httpx.Response, body: bytes) -> httpx.Response:
-    """A read copy of a streamed ``response`` holding ``body`` (already decompressed)."""
+# Marks a response whose body could not be decoded; its value is the Content-Encoding.
+_GARBLED = "activecampaign_client.garbled_body"
+
+
+def with_body(response: httpx.Response, body: bytes, *, garbled: bool = False) -> httpx.Response:
+    """A read copy of a streamed ``response`` holding ``body`` (already decompressed).
+
+    ``garbled``: the body could not be decoded (``Content-Encoding: gzip`` on a body that is
+    not gzip); the copy has an empty body and ``decode_response`` treats it as garbled.
+    """
     headers = [
         (name, value)
         for name, value in response.headers.multi_items()
         if name.lower() not in ("content-encoding", "content-length", "transfer-encoding")
     ]
+    extensions = dict(response.extensions)
+    if garbled:
+        extensions[_GARBLED] = response.headers.get("content-encoding", "")
+        body = b""
     return httpx.Response(
         response.status_code,
         headers=headers,
         content=body,
         request=response.request,
-        extensions=response.extensions,
+        extensions=extensions,
     )
 
 
@@ -162,7 +174,16 @@ def decode_response(request: ApiRequest, response: httpx.Response, *, wall_time:
     status = response.status_code
     common: dict[str, Any] = {"method": request.method, "path": request.path or request.url or ""}
     if not 200 <= status < 300:
+        # A garbled body does not change what the status says (a 429 is still a 429).
         raise _status_error(request, response, wall_time)
+    if _GARBLED in response.extensions:
+        encoding = _snippet(str(response.extensions[_GARBLED]), 40)
+        raise InternalServerError(
+            f"{request.describe()} -> {status}: the body could not be decoded "
+            f"(Content-Encoding {encoding!r}); it was garbled on the way",
+            status_code=status,
+            **common,
+        )
     if len(response.content) > MAX_RESPONSE_BYTES:
         raise InternalServerError(
             f"{request.describe()} -> {status}: answer of {len(response.content)} bytes exceeds "
@@ -205,8 +226,9 @@ def decode_response(request: ApiRequest, response: httpx.Response, *, wall_time:
     return data
 
 
-def map_transport_error(request: ApiRequest, exc: httpx.TransportError) -> APIConnectionError:
-    """Our error for an httpx transport failure; its message never includes request data."""
+def map_transport_error(request: ApiRequest, exc: httpx.HTTPError) -> APIConnectionError:
+    """Our error for an httpx failure without an answer (transport errors, and any other
+    httpx error a transport may raise); its message never includes request data."""
     never_sent = isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))
     kind = type(exc).__name__
     if isinstance(exc, httpx.TimeoutException):

@@ -163,3 +163,63 @@ async def test_garbled_json_is_a_retryable_server_error(mock_api: MockApi) -> No
     api = mock_api(server)
     assert (await api(api.tags.get, 16)).id == "16"
     assert len(server.requests) == 2
+
+
+def garbled(status: int = 200, **headers: str) -> httpx.Response:
+    """An answer that says gzip but is not: httpx fails decoding it while it is read."""
+    return httpx.Response(
+        status,
+        headers={"Content-Type": "application/json", "Content-Encoding": "gzip", **headers},
+        stream=httpx.ByteStream(b'{"tag": "this is not gzip"}'),
+    )
+
+
+async def test_a_body_that_cannot_be_decoded_is_a_retryable_server_error(
+    mock_api: MockApi,
+) -> None:
+    server = FakeServer(garbled(), reply(json=TAG))
+    api = mock_api(server)
+    assert (await api(api.tags.get, 16)).id == "16"
+    assert len(server.requests) == 2
+
+    api = mock_api(FakeServer(garbled()), max_retries=0)
+    with pytest.raises(InternalServerError, match="could not be decoded") as caught:
+        await api(api.tags.get, 16)
+    assert (caught.value.status_code, caught.value.retryable) == (200, True)
+    assert caught.value.__context__ is None and caught.value.__cause__ is None
+
+
+async def test_a_garbled_error_answer_keeps_its_status(mock_api: MockApi) -> None:
+    server = FakeServer(garbled(429, **{"Retry-After": "4"}), garbled(404))
+    api = mock_api(server, max_retries=3)
+    with pytest.raises(NotFoundError):
+        await api(api.tags.get, 16)
+    assert len(server.requests) == 2
+    assert api.clock.sleeps == [4.0]
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [
+        httpx.ReadTimeout("slow"),
+        httpx.RemoteProtocolError("eof"),
+        httpx.TooManyRedirects("loop"),
+        httpx.DecodingError("raised by the transport itself"),
+        httpx.RequestError("something else"),
+    ],
+    ids=lambda exc: type(exc).__name__,
+)
+async def test_httpx_errors_become_ours_with_nothing_chained(
+    mock_api: MockApi, failure: httpx.HTTPError
+) -> None:
+    # httpx attaches the request, Api-Token header included, to its exceptions: ours must
+    # not carry it along as __cause__ or __context__, where a traceback would show it.
+    server = FakeServer(failure)
+    api = mock_api(server, max_retries=0)
+    with pytest.raises(APIConnectionError) as caught:
+        await api(api.tags.get, 16)
+    error = caught.value
+    assert error.__cause__ is None
+    assert error.__context__ is None
+    assert "GET /api/3/tags/16" in str(error)
+    assert failure.request.headers["Api-Token"]  # httpx's exception did hold it
