@@ -22,7 +22,7 @@ class Prepared:
 
     plan: Plan
     context: dict[str, Any]
-    user_key: str | None
+    identities: tuple[str, ...]
 
     def delivered(self, warnings: list[str]) -> DeliveryResult:
         """The result of a successful run."""
@@ -49,11 +49,12 @@ def _context(message: object) -> dict[str, Any]:
     }
 
 
-def _user_key(message: object, plan: Plan) -> str | None:
-    key = Message(message).user_key if isinstance(message, Mapping) else None
-    if key is None and isinstance(plan, (IdentifyPlan, TrackPlan)):
-        key = f"email:{plan.email.casefold()}"
-    return key
+def _identities(message: object, plan: Plan) -> tuple[str, ...]:
+    """userId, anonymousId and email: events sharing any of them are one user's."""
+    found = Message(message).identities if isinstance(message, Mapping) else ()
+    if isinstance(plan, (IdentifyPlan, TrackPlan)):
+        found = (*found, f"email:{plan.email.casefold()}")
+    return found
 
 
 def prepare(message: object) -> Prepared | DeliveryResult:
@@ -63,7 +64,7 @@ def prepare(message: object) -> Prepared | DeliveryResult:
         plan = plan_message(message)
     except Exception as exc:
         return DeliveryResult.from_exception(exc, **context)
-    return Prepared(plan, context, _user_key(message, plan))
+    return Prepared(plan, context, _identities(message, plan))
 
 
 def deliver(prepared: Prepared, catalog: Catalog) -> Operation[DeliveryResult]:

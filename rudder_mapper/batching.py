@@ -1,12 +1,13 @@
 """Pure batch planning: who must go in order, and which identifies go through bulk import.
 
-Events of one user (``userId``, else ``anonymousId``, else email) are applied in their
+Events of one user (sharing a ``userId``, ``anonymousId`` or email) are applied in their
 original order; different users run concurrently. When a batch holds ``bulk_threshold``
 or more identify events, those of users with a single identify in the batch go through
 ``/import/bulk_import`` (up to 250 contacts per request) instead of a sync, tag and list
-call each. Bulk-imported identifies are applied before the batch's other events, and
-ActiveCampaign processes imports asynchronously: "delivered" then means "accepted into
-an import", and contacts the import rejects are reported on their own events.
+call each; a user's events before its identify run before the import, the rest after,
+so each user's order holds. ActiveCampaign processes imports asynchronously: "delivered"
+then means "accepted into an import", and contacts the import rejects are reported on
+their own events.
 """
 
 from __future__ import annotations
@@ -30,7 +31,6 @@ from .results import DeliveryResult
 
 __all__ = [
     "BatchPlan",
-    "batch_preamble",
     "bulk_import_operation",
     "plan_batch",
     "prime_catalog",
@@ -39,39 +39,80 @@ __all__ = [
 
 @dataclass(frozen=True)
 class BatchPlan:
-    """Indices into the batch: bulk-imported identifies, and per-user ordered groups."""
+    """Indices into the batch, in three phases that keep each user's order.
+
+    ``before``: per-user groups run first (a user's events preceding its bulk identify, and
+    users without one); ``bulk``: identifies imported together; ``after``: per-user groups
+    run once the import was sent (a user's events following its bulk identify).
+    """
 
     bulk: list[int]
-    groups: list[list[int]]
+    before: list[list[int]]
+    after: list[list[int]]
+
+    @property
+    def groups(self) -> list[list[int]]:
+        """Every one-by-one group, in running order."""
+        return [*self.before, *self.after]
 
 
-def _user_key(prepared: Prepared, index: int) -> str:
-    key = prepared.user_key
-    return key if key is not None else f"#event-{index}"
+def _group_by_user(items: Sequence[Prepared | DeliveryResult]) -> list[list[int]]:
+    """Indices of planned events grouped by user, in input order within each group.
+
+    Events sharing a userId, an anonymousId or an email are one user's (the identities are
+    joined transitively); an event with none of them is a group of its own.
+    """
+    parent: dict[str, str] = {}
+
+    def root(key: str) -> str:
+        while parent.setdefault(key, key) != key:
+            parent[key] = parent[parent[key]]  # path halving keeps the trees flat
+            key = parent[key]
+        return key
+
+    for item in items:
+        if isinstance(item, Prepared) and item.identities:
+            first = root(item.identities[0])
+            for other in item.identities[1:]:
+                parent[root(other)] = first
+    groups: dict[str, list[int]] = {}
+    for index, item in enumerate(items):
+        if isinstance(item, Prepared):
+            key = root(item.identities[0]) if item.identities else f"#event-{index}"
+            groups.setdefault(key, []).append(index)
+    return list(groups.values())
 
 
 def plan_batch(items: Sequence[Prepared | DeliveryResult], bulk_threshold: int) -> BatchPlan:
-    """Split prepared events into a bulk set and ordered per-user groups."""
-    identify_count: dict[str, int] = {}
-    keys: dict[int, str] = {}
-    for index, item in enumerate(items):
-        if isinstance(item, Prepared):
-            keys[index] = _user_key(item, index)
-            if isinstance(item.plan, IdentifyPlan):
-                identify_count[keys[index]] = identify_count.get(keys[index], 0) + 1
+    """Split prepared events into per-user groups around one bulk import.
+
+    When the batch holds ``bulk_threshold`` identifies or more, every user's identify goes
+    to the import if it is that user's only identify in the batch (a later sync must not
+    race the import, which ActiveCampaign applies asynchronously). The user's earlier
+    events run before the import and its later ones after, so each user's order holds.
+    """
+    groups = _group_by_user(items)
+
+    def is_identify(index: int) -> bool:
+        return isinstance(_prepared(items[index]).plan, IdentifyPlan)
+
+    identifies = sum(1 for group in groups for i in group if is_identify(i))
+    if not identifies >= bulk_threshold > 0:
+        return BatchPlan(bulk=[], before=groups, after=[])
     bulk: list[int] = []
-    if sum(identify_count.values()) >= bulk_threshold > 0:
-        bulk = [
-            i
-            for i, key in keys.items()
-            if isinstance(_prepared(items[i]).plan, IdentifyPlan) and identify_count[key] == 1
-        ]
-    taken = set(bulk)
-    groups: dict[str, list[int]] = {}
-    for index, key in keys.items():
-        if index not in taken:
-            groups.setdefault(key, []).append(index)
-    return BatchPlan(bulk=bulk, groups=list(groups.values()))
+    before: list[list[int]] = []
+    after: list[list[int]] = []
+    for group in groups:
+        found = [position for position, i in enumerate(group) if is_identify(i)]
+        if len(found) != 1:
+            before.append(group)
+            continue
+        bulk.append(group[found[0]])
+        before.append(group[: found[0]])
+        after.append(group[found[0] + 1 :])
+    return BatchPlan(
+        bulk=sorted(bulk), before=[g for g in before if g], after=[g for g in after if g]
+    )
 
 
 def _chunks(indices: list[int], size: int) -> Iterator[list[int]]:
@@ -168,12 +209,15 @@ def prime_catalog(
     race costs a request and a 422/409). A failure here is left to the event itself,
     whose own run tries again and reports it.
     """
+    config = catalog.client.config
+    can_track = bool(config.actid and config.event_key)  # else tracks fail; register nothing
     for group in groups:
         for index in group:
             plan = _prepared(items[index]).plan
             try:
                 if isinstance(plan, TrackPlan):
-                    yield from catalog.ensure_event(plan.event)
+                    if can_track:
+                        yield from catalog.ensure_event(plan.event)
                 elif isinstance(plan, PagePlan):
                     yield from catalog.ensure_domain(plan.domain)
                 elif isinstance(plan, IdentifyPlan):
@@ -181,18 +225,6 @@ def prime_catalog(
                         yield from catalog.tag_id(tag)
             except ActiveCampaignError:
                 continue
-
-
-def batch_preamble(
-    catalog: Catalog, items: Sequence[Prepared | DeliveryResult], plan: BatchPlan
-) -> Operation[dict[int, DeliveryResult]]:
-    """What runs before the concurrent part: the bulk import, then missing names created."""
-    results: dict[int, DeliveryResult] = {}
-    if plan.bulk:
-        results = yield from bulk_import_operation(catalog, items, plan.bulk)
-    if len(plan.groups) > 1:
-        yield from prime_catalog(catalog, items, plan.groups)
-    return results
 
 
 def _prepared(item: Prepared | DeliveryResult) -> Prepared:

@@ -91,8 +91,10 @@ class Message:
         return value if isinstance(value, str) else None
 
     @property
-    def user_key(self) -> str | None:
-        """Who the event is about, for keeping one user's events in order."""
+    def identities(self) -> tuple[str, ...]:
+        """Who the event is about (``userId:…``, ``anonymousId:…``), for keeping one
+        user's events in order."""
+        found: list[str] = []
         for path in ("userId", "anonymousId"):
             value = self.raw.get(path)
             if isinstance(value, (str, int)) and not isinstance(value, bool):
@@ -101,8 +103,8 @@ class Message:
                 except ValueError:  # an integer too long to write out
                     continue
                 if text:
-                    return f"{path}:{text}"
-        return None
+                    found.append(f"{path}:{text}")
+        return tuple(found)
 
     def lookup(self, path: str) -> Any:
         """The value at a dotted path, or None if any step is missing or not an object."""
