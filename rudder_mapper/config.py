@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import httpx
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from typing_extensions import TypedDict
 
-from activecampaign_client import ConfigurationError
+from activecampaign_client import Clock, ConfigurationError
 
-__all__ = ["DestinationConfig"]
+__all__ = ["ClientOptions", "DestinationConfig"]
 
 
 class DestinationConfig(BaseModel):
@@ -52,3 +54,13 @@ class DestinationConfig(BaseModel):
             "actid": self.actid.get_secret_value() if self.actid else None,
             "event_key": self.event_key.get_secret_value() if self.event_key else None,
         }
+
+
+class ClientOptions(TypedDict, total=False):
+    """Client settings ``from_config`` passes on (see ``ActiveCampaign`` for each)."""
+
+    timeout: float | httpx.Timeout
+    max_retries: int
+    requests_per_second: float | None
+    tracking_requests_per_second: float | None
+    clock: Clock | None

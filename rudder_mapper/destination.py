@@ -15,22 +15,25 @@ import contextlib
 import threading
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from types import TracebackType
 from typing import Any, Generic, TypeVar
 
 import httpx
+from typing_extensions import Self, Unpack
 
 from activecampaign_client import ActiveCampaign, AsyncActiveCampaign
 
 from ._prepare import Prepared, deliver, prepare
-from .batching import BatchPlan, batch_preamble, plan_batch
+from .batching import BatchPlan, bulk_import_operation, plan_batch, prime_catalog
 from .catalog import Catalog, CatalogName
-from .config import DestinationConfig
+from .config import ClientOptions, DestinationConfig
 from .results import DeliveryResult
 
 __all__ = ["ActiveCampaignDestination", "AsyncActiveCampaignDestination"]
 
 DEFAULT_MAX_CONCURRENCY = 8
 DEFAULT_BULK_THRESHOLD = 10
+DEFAULT_REFRESH_INTERVAL = 60.0
 
 
 class _Batch:
@@ -58,6 +61,15 @@ class _Batch:
         assert isinstance(item, Prepared)
         return item
 
+    def settle(self, results: Mapping[int, DeliveryResult]) -> None:
+        """Record results by index."""
+        for index, result in results.items():
+            self.results[index] = result
+
+    def fail_bulk(self, exc: BaseException) -> None:
+        """Every bulk-imported event failed with ``exc`` (the import never ran to an end)."""
+        self.settle({i: self.prepared(i).failed(exc) for i in self.plan.bulk})
+
     def finished(self) -> list[DeliveryResult]:
         """Results in input order (every index has one by now)."""
         return [
@@ -69,16 +81,17 @@ class _Batch:
 C = TypeVar("C", ActiveCampaign, AsyncActiveCampaign)
 
 
-class _DestinationSettings(Generic[C]):
+class _DestinationCore(Generic[C]):
     """What both destinations hold: the client, the account's catalogs, batch settings."""
 
     def __init__(
         self,
         client: C,
         *,
-        refresh_interval: float = 60.0,
+        refresh_interval: float = DEFAULT_REFRESH_INTERVAL,
         max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
         bulk_threshold: int = DEFAULT_BULK_THRESHOLD,
+        owns_client: bool = False,
     ) -> None:
         if isinstance(max_concurrency, bool) or not isinstance(max_concurrency, int):
             raise TypeError("max_concurrency must be a positive integer")
@@ -92,15 +105,17 @@ class _DestinationSettings(Generic[C]):
         self.catalog = Catalog(client, now=client.clock.now, refresh_interval=refresh_interval)
         self.max_concurrency = max_concurrency
         self.bulk_threshold = bulk_threshold
+        # close() closes the client only when from_config made it; yours stays yours.
+        self.owns_client = owns_client
         # Threads share one catalog load (the async destination uses an asyncio.Lock).
         self._catalog_lock = threading.Lock()
 
 
-class ActiveCampaignDestination(_DestinationSettings[ActiveCampaign]):
+class ActiveCampaignDestination(_DestinationCore[ActiveCampaign]):
     """Delivers RudderStack messages to ActiveCampaign with a sync client.
 
     Batches use a pool of ``max_concurrency`` threads; the client's limiter keeps them
-    all within the account's request budget.
+    all within the account's request budget. Use it as a context manager, or ``close()``.
     """
 
     @classmethod
@@ -108,11 +123,25 @@ class ActiveCampaignDestination(_DestinationSettings[ActiveCampaign]):
         cls,
         config: Mapping[str, Any],
         http_client: httpx.Client | None = None,
-        **client_options: Any,
+        *,
+        refresh_interval: float = DEFAULT_REFRESH_INTERVAL,
+        max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
+        bulk_threshold: int = DEFAULT_BULK_THRESHOLD,
+        **client_options: Unpack[ClientOptions],
     ) -> ActiveCampaignDestination:
-        """Build from RudderStack's config keys: apiUrl, apiKey, actid, eventKey."""
+        """Build from RudderStack's config keys: apiUrl, apiKey, actid, eventKey.
+
+        ``client_options`` go to ``ActiveCampaign`` (timeout, max_retries, ...).
+        """
         arguments = DestinationConfig.from_mapping(config).client_arguments()
-        return cls(ActiveCampaign(**arguments, http_client=http_client, **client_options))
+        client = ActiveCampaign(**arguments, http_client=http_client, **client_options)
+        return cls(
+            client,
+            refresh_interval=refresh_interval,
+            max_concurrency=max_concurrency,
+            bulk_threshold=bulk_threshold,
+            owns_client=True,
+        )
 
     def _ensure(self, needs: frozenset[CatalogName]) -> None:
         with self._catalog_lock:
@@ -123,9 +152,9 @@ class ActiveCampaignDestination(_DestinationSettings[ActiveCampaign]):
     def _deliver(self, prepared: Prepared) -> DeliveryResult:
         try:
             self._ensure(prepared.plan.needs)
-        except Exception as exc:
+            return self.client.run(deliver(prepared, self.catalog))
+        except Exception as exc:  # the last net: nothing may escape process()
             return prepared.failed(exc)
-        return self.client.run(deliver(prepared, self.catalog))
 
     def process(self, message: object) -> DeliveryResult:
         """Deliver one message; never raises."""
@@ -135,34 +164,59 @@ class ActiveCampaignDestination(_DestinationSettings[ActiveCampaign]):
     def process_batch(self, messages: Iterable[object]) -> list[DeliveryResult]:
         """Deliver many messages; results in input order; one failure stops nothing."""
         batch = _Batch(messages, self.bulk_threshold)
-        with contextlib.suppress(Exception):  # events that need the catalog report it
+        # Failures here are left to the events, whose own runs report them.
+        with contextlib.suppress(Exception):
             self._ensure(batch.needs())
-        preamble = batch_preamble(self.catalog, batch.items, batch.plan)
-        for index, result in self.client.run(preamble).items():
-            batch.results[index] = result
+            self.client.run(prime_catalog(self.catalog, batch.items, batch.plan.groups))
 
         def run_group(group: list[int]) -> None:
             for index in group:
                 batch.results[index] = self._deliver(batch.prepared(index))
 
-        if self.max_concurrency == 1 or len(batch.plan.groups) <= 1:
-            for group in batch.plan.groups:
-                run_group(group)
-        else:
+        def run_groups(groups: list[list[int]]) -> None:
+            if self.max_concurrency == 1 or len(groups) <= 1:
+                for group in groups:
+                    run_group(group)
+                return
             with ThreadPoolExecutor(self.max_concurrency) as pool:
-                list(pool.map(run_group, batch.plan.groups))
+                list(pool.map(run_group, groups))
+
+        run_groups(batch.plan.before)
+        if batch.plan.bulk:
+            try:
+                batch.settle(
+                    self.client.run(
+                        bulk_import_operation(self.catalog, batch.items, batch.plan.bulk)
+                    )
+                )
+            except Exception as exc:  # the import reports per event; this is the last net
+                batch.fail_bulk(exc)
+        run_groups(batch.plan.after)
         return batch.finished()
 
     def close(self) -> None:
-        """Close the underlying client."""
-        self.client.close()
+        """Close the client if this destination created it (``from_config``)."""
+        if self.owns_client:
+            self.client.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
 
 
-class AsyncActiveCampaignDestination(_DestinationSettings[AsyncActiveCampaign]):
+class AsyncActiveCampaignDestination(_DestinationCore[AsyncActiveCampaign]):
     """Delivers RudderStack messages to ActiveCampaign with an async client.
 
     Batches run up to ``max_concurrency`` users' event sequences at once; the client's
-    limiter keeps them all within the account's request budget.
+    limiter keeps them all within the account's request budget. Use it with
+    ``async with``, or ``await aclose()``.
     """
 
     # Created on first use: an asyncio.Lock must belong to the loop that runs the batch.
@@ -173,11 +227,25 @@ class AsyncActiveCampaignDestination(_DestinationSettings[AsyncActiveCampaign]):
         cls,
         config: Mapping[str, Any],
         http_client: httpx.AsyncClient | None = None,
-        **client_options: Any,
+        *,
+        refresh_interval: float = DEFAULT_REFRESH_INTERVAL,
+        max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
+        bulk_threshold: int = DEFAULT_BULK_THRESHOLD,
+        **client_options: Unpack[ClientOptions],
     ) -> AsyncActiveCampaignDestination:
-        """Build from RudderStack's config keys: apiUrl, apiKey, actid, eventKey."""
+        """Build from RudderStack's config keys: apiUrl, apiKey, actid, eventKey.
+
+        ``client_options`` go to ``AsyncActiveCampaign`` (timeout, max_retries, ...).
+        """
         arguments = DestinationConfig.from_mapping(config).client_arguments()
-        return cls(AsyncActiveCampaign(**arguments, http_client=http_client, **client_options))
+        client = AsyncActiveCampaign(**arguments, http_client=http_client, **client_options)
+        return cls(
+            client,
+            refresh_interval=refresh_interval,
+            max_concurrency=max_concurrency,
+            bulk_threshold=bulk_threshold,
+            owns_client=True,
+        )
 
     async def _ensure(self, needs: frozenset[CatalogName]) -> None:
         if self._loop_lock is None:
@@ -190,9 +258,9 @@ class AsyncActiveCampaignDestination(_DestinationSettings[AsyncActiveCampaign]):
     async def _deliver(self, prepared: Prepared) -> DeliveryResult:
         try:
             await self._ensure(prepared.plan.needs)
-        except Exception as exc:
+            return await self.client.run(deliver(prepared, self.catalog))
+        except Exception as exc:  # the last net: nothing may escape process()
             return prepared.failed(exc)
-        return await self.client.run(deliver(prepared, self.catalog))
 
     async def process(self, message: object) -> DeliveryResult:
         """Deliver one message; never raises."""
@@ -203,11 +271,10 @@ class AsyncActiveCampaignDestination(_DestinationSettings[AsyncActiveCampaign]):
         """Deliver many messages concurrently; results in input order; one failure stops
         nothing; each user's events are applied in their original order."""
         batch = _Batch(messages, self.bulk_threshold)
-        with contextlib.suppress(Exception):  # events that need the catalog report it
+        # Failures here are left to the events, whose own runs report them.
+        with contextlib.suppress(Exception):
             await self._ensure(batch.needs())
-        preamble = batch_preamble(self.catalog, batch.items, batch.plan)
-        for index, result in (await self.client.run(preamble)).items():
-            batch.results[index] = result
+            await self.client.run(prime_catalog(self.catalog, batch.items, batch.plan.groups))
         slots = asyncio.Semaphore(self.max_concurrency)
 
         async def run_group(group: list[int]) -> None:
@@ -215,9 +282,28 @@ class AsyncActiveCampaignDestination(_DestinationSettings[AsyncActiveCampaign]):
                 for index in group:
                     batch.results[index] = await self._deliver(batch.prepared(index))
 
-        await asyncio.gather(*(run_group(group) for group in batch.plan.groups))
+        await asyncio.gather(*(run_group(group) for group in batch.plan.before))
+        if batch.plan.bulk:
+            try:
+                imported = bulk_import_operation(self.catalog, batch.items, batch.plan.bulk)
+                batch.settle(await self.client.run(imported))
+            except Exception as exc:  # the import reports per event; this is the last net
+                batch.fail_bulk(exc)
+        await asyncio.gather(*(run_group(group) for group in batch.plan.after))
         return batch.finished()
 
     async def aclose(self) -> None:
-        """Close the underlying client."""
-        await self.client.aclose()
+        """Close the client if this destination created it (``from_config``)."""
+        if self.owns_client:
+            await self.client.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()

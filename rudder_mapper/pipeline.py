@@ -81,7 +81,8 @@ class DeadLetterWriter:
             },
             "message": line.message,
         }
-        self.stream.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+        # ASCII escapes: a lone surrogate in an event must not make the file unwritable.
+        self.stream.write(json.dumps(record, ensure_ascii=True, default=str) + "\n")
         self.written += 1
 
 
