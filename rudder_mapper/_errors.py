@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["EventError"]
+__all__ = ["AmbiguousOutcome", "EventError"]
 
 
 class EventError(ValueError):
@@ -12,3 +12,15 @@ class EventError(ValueError):
         super().__init__(f"{field}: {problem}")
         self.field = field
         self.problem = problem
+
+
+class AmbiguousOutcome(Exception):
+    """A non-idempotent call failed after it may have reached ActiveCampaign.
+
+    Only trackcmp.net events are at risk (no idempotency key): replaying the event may
+    record it twice. ``cause`` is the client error, which decides the status and retry flag.
+    """
+
+    def __init__(self, cause: Exception) -> None:
+        super().__init__(str(cause))
+        self.cause = cause

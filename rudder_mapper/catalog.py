@@ -12,7 +12,7 @@ operations too, composed into each event's operation.
 
 from __future__ import annotations
 
-import contextlib
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -30,6 +30,19 @@ __all__ = ["Catalog", "CatalogName", "FieldRef"]
 
 CatalogName = Literal["tags", "fields", "events", "domains"]
 Client = ActiveCampaign | AsyncActiveCampaign
+
+
+# Reloading the tag list after a duplicate answer: at most this often.
+_DUPLICATE_INTERVAL = 1.0
+
+
+def _is_duplicate(exc: UnprocessableEntityError) -> bool:
+    """Whether a 422 says the name exists already (rather than refusing it)."""
+    for error in exc.errors:
+        text = f"{error.code} {error.title} {error.detail}".lower()
+        if "duplicate" in text or "already exists" in text:
+            return True
+    return False
 
 
 def _key(name: str) -> str:
@@ -58,7 +71,8 @@ class Catalog:
     fields: dict[str, FieldRef] = field(default_factory=dict)
     events: set[str] = field(default_factory=set)
     domains: set[str] = field(default_factory=set)
-    loaded_at: dict[CatalogName, float] = field(default_factory=dict)
+    loaded_at: dict[str, float] = field(default_factory=dict)
+    _claimed_at: dict[str, float] = field(default_factory=dict, repr=False)
 
     def is_loaded(self, name: CatalogName) -> bool:
         """Whether ``name`` has been loaded at least once."""
@@ -80,8 +94,16 @@ class Catalog:
             self.domains = {_key(d.domain) for d in domains}
         self.loaded_at[name] = self.now()
 
-    def _refresh_due(self, name: CatalogName) -> bool:
-        return self.now() - self.loaded_at.get(name, float("-inf")) >= self.refresh_interval
+    def _claim(self, reason: str, interval: float) -> bool:
+        """Whether to reload for ``reason`` now (not within ``interval`` of the last load or
+        claim for it). Claiming first keeps concurrent events, which cannot wait for the
+        reload, from starting the same one: they go on with what is known."""
+        now = self.now()
+        last = max(self.loaded_at.get(reason, -math.inf), self._claimed_at.get(reason, -math.inf))
+        if now - last < interval:
+            return False
+        self._claimed_at[reason] = now
+        return True
 
     @staticmethod
     def _index_fields(fields: list[CustomField]) -> dict[str, FieldRef]:
@@ -105,7 +127,7 @@ class Catalog:
         A miss refreshes the field list once per interval, then unknown keys are left out.
         """
         found = {k: self.fields[_key(k)] for k in keys if _key(k) in self.fields}
-        if len(found) < len(keys) and self._refresh_due("fields"):
+        if len(found) < len(keys) and self._claim("fields", self.refresh_interval):
             yield from self.load("fields")
             found = {k: self.fields[_key(k)] for k in keys if _key(k) in self.fields}
         return found
@@ -117,9 +139,11 @@ class Catalog:
             return known
         try:
             tag = yield from self.client.tags.create.operation(name)
-        except UnprocessableEntityError:
-            # Someone created it since we loaded: refresh instead of failing the event.
-            yield from self.load("tags")
+        except UnprocessableEntityError as exc:
+            # Someone created it since we loaded: refresh instead of failing the event (at
+            # most once a second, however many events hit the same duplicate at once).
+            if _is_duplicate(exc) and self._claim("tags after duplicate", _DUPLICATE_INTERVAL):
+                yield from self.load("tags")
             if _key(name) in self.tags:
                 return self.tags[_key(name)]
             raise
@@ -130,16 +154,24 @@ class Catalog:
         """Register event ``name`` in the account unless it already is."""
         if name in self.events:
             return
-        with contextlib.suppress(UnprocessableEntityError):  # exists already: what we wanted
+        try:
             yield from self.client.event_tracking.create_event.operation(name)
+        except UnprocessableEntityError as exc:
+            if not _is_duplicate(exc):
+                raise  # a real refusal (e.g. an invalid name), not "exists already"
         self.events.add(name)
 
     def ensure_domain(self, domain: str) -> Operation[None]:
         """Whitelist ``domain`` for site tracking unless it already is."""
         if _key(domain) in self.domains:
             return
-        with contextlib.suppress(ConflictError, UnprocessableEntityError):  # already listed
+        try:
             yield from self.client.site_tracking.add_domain.operation(domain)
+        except ConflictError:
+            pass  # already whitelisted: what we wanted
+        except UnprocessableEntityError as exc:
+            if not _is_duplicate(exc):
+                raise
         self.domains.add(_key(domain))
 
     def snapshot(self) -> Mapping[str, Any]:

@@ -7,7 +7,7 @@ failures retryable, network failures reported as 502/504.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from activecampaign_client import (
@@ -23,7 +23,7 @@ from activecampaign_client import (
     RateLimitError,
 )
 
-from ._errors import EventError
+from ._errors import AmbiguousOutcome, EventError
 
 __all__ = ["DeliveryResult"]
 
@@ -39,6 +39,10 @@ class DeliveryResult:
     event_type: str | None = None
     message_id: str | None = None
     field: str | None = None
+    maybe_applied: bool = False
+    """True when a track event failed after trackcmp.net may have recorded it (a timeout,
+    a reset or a 5xx once sent): replaying it may count it twice. Pipelines wanting at most
+    once drop these instead of retrying; at least once, retry them."""
 
     @property
     def delivered(self) -> bool:
@@ -58,12 +62,15 @@ class DeliveryResult:
     @classmethod
     def from_exception(cls, exc: BaseException, **context: Any) -> DeliveryResult:
         """The result for a failure, with the status and retry flag a pipeline acts on."""
+        if isinstance(exc, AmbiguousOutcome):
+            return replace(cls.from_exception(exc.cause, **context), maybe_applied=True)
         if isinstance(exc, EventError):
             return cls(400, False, str(exc), field=exc.field, **context)
         if isinstance(exc, InvalidInputError):
             return cls(400, False, str(exc), field=exc.field, **context)
         if isinstance(exc, ConfigurationError):
-            return cls(400, False, f"destination configuration: {exc}", **context)
+            # Not the event's fault: fixing the destination's config would deliver it.
+            return cls(400, False, f"destination configuration: {exc}", field="config", **context)
         if isinstance(exc, EventTrackingError):
             return cls(400, False, str(exc), **context)
         if isinstance(exc, APIStatusError):

@@ -5,10 +5,17 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from activecampaign_client import InvalidInputError, Operation
+from activecampaign_client import (
+    APIConnectionError,
+    APITimeoutError,
+    ConfigurationError,
+    InternalServerError,
+    InvalidInputError,
+    Operation,
+)
 from activecampaign_client.resources.event_tracking import validate_event_name
 
-from .._errors import EventError
+from .._errors import AmbiguousOutcome, EventError
 from ..catalog import Catalog, CatalogName
 from ..events import Message, scalar_text
 from ._base import validate_email
@@ -39,10 +46,22 @@ class TrackPlan:
 
     def operation(self, catalog: Catalog) -> Operation[list[str]]:
         """Register the name if new, then record the event."""
+        config = catalog.client.config
+        if not config.actid or not config.event_key:
+            # Checked first, so a misconfigured destination registers no event names.
+            raise ConfigurationError(
+                "track and screen events need actid and event_key (RudderStack's actid and "
+                "eventKey; in ActiveCampaign: Settings > Tracking > Event Tracking)"
+            )
         yield from catalog.ensure_event(self.event)
-        yield from catalog.client.event_tracking.track.operation(
-            self.event, email=self.email, eventdata=self.eventdata
-        )
+        try:
+            yield from catalog.client.event_tracking.track.operation(
+                self.event, email=self.email, eventdata=self.eventdata
+            )
+        except (APITimeoutError, APIConnectionError, InternalServerError) as exc:
+            if isinstance(exc, APIConnectionError) and exc.never_sent:
+                raise
+            raise AmbiguousOutcome(exc) from exc
         return list(self.warnings)
 
 

@@ -140,3 +140,27 @@ async def test_concurrent_batch_shares_one_catalog_load(on_emulator: EmulatorHar
     assert harness.calls().count("GET /api/3/tags") <= 2  # one load, at most one refresh
     assert list(emulator.tags().values()).count("Shared New Tag") == 1
     assert all(c.tags == {"Shared New Tag"} for c in emulator.contacts())
+
+
+async def test_concurrent_misses_refresh_the_field_list_once(on_emulator: EmulatorHarness) -> None:
+    harness, emulator = await on_emulator(bulk_threshold=0)
+    assert await harness.process(_identify("first@example.com", fieldInfo={"Interest": "x"}))
+    emulator.clock.sleep(61)  # the field list is now due for a refresh on a miss
+    harness.sent.clear()
+    messages = [_identify(f"u{n}@example.com", fieldInfo={"Unknown": n}) for n in range(8)]
+    results = await harness.process_batch(messages)
+    assert all(r.delivered and r.warnings for r in results)
+    assert harness.calls().count("GET /api/3/fields") == 1
+
+
+async def test_a_refused_name_is_not_taken_for_an_existing_one(
+    on_emulator: EmulatorHarness,
+) -> None:
+    harness, emulator = await on_emulator()
+    emulator.faults.script("POST /api/3/prism/urlWhitelistings", ["500", "500", "500"])
+    failed = await harness.process(_page("https://new.example.com"))
+    assert (failed.status_code, failed.retryable) == (500, True)
+    assert emulator.domains() == {}
+    retried = await harness.process(_page("https://new.example.com"))
+    assert retried.delivered
+    assert list(emulator.domains().values()) == ["new.example.com"]

@@ -112,3 +112,34 @@ async def test_partial_failure_keeps_the_whole_event_retryable(
     contact = emulator.contact("a@example.com")
     assert contact is not None and contact.tags == {"VIP"}
     assert list(emulator.tags().values()).count("VIP") == 1
+
+
+@pytest.mark.parametrize("fault", ["timeout_after_apply", "reset_after_apply", "502"])
+async def test_a_track_that_may_have_been_recorded_says_so(
+    on_emulator: EmulatorHarness, fault: str
+) -> None:
+    harness, emulator = await on_emulator()
+    emulator.faults.script("POST trackcmp.net/event", [fault])
+    result = await harness.process(TRACK)
+    assert result.retryable and result.maybe_applied, result
+    assert len([r for r in emulator.requests if r.host == "trackcmp.net"]) == 1
+
+
+async def test_a_track_refused_before_sending_is_not_ambiguous(
+    on_emulator: EmulatorHarness,
+) -> None:
+    harness, emulator = await on_emulator()
+    emulator.faults.script("POST trackcmp.net/event", ["connect_error"] * 3)
+    result = await harness.process(TRACK)
+    assert (result.status_code, result.retryable, result.maybe_applied) == (502, True, False)
+    assert emulator.tracked_events == []
+
+
+async def test_missing_tracking_config_registers_no_event_name(
+    on_emulator: EmulatorHarness,
+) -> None:
+    harness, emulator = await on_emulator(client_options={"actid": None, "event_key": None})
+    results = await harness.process_batch([TRACK, TRACK])
+    assert [(r.status_code, r.field) for r in results] == [(400, "config")] * 2
+    assert "Signed Up" not in emulator.event_names()
+    assert [r.method for r in emulator.requests] == ["GET"]  # only the catalog was read
