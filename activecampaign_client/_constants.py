@@ -30,7 +30,7 @@ DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 DEFAULT_MAX_RETRIES = 2
 INITIAL_RETRY_DELAY = 0.5
 MAX_RETRY_DELAY = 8.0
-# Retry-After has been seen as large as 30 s; anything beyond a minute is treated as bogus.
+# Retry-After has been seen as large as 30 s; longer ones are capped to a minute.
 MAX_RETRY_AFTER = 60.0
 
 # limit/offset pagination: the API's default page is 20, its maximum 100.

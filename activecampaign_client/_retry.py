@@ -24,8 +24,10 @@ __all__ = ["RetryPolicy", "parse_retry_after"]
 def parse_retry_after(value: str | None, *, now: float) -> float | None:
     """Seconds to wait from a ``Retry-After`` header: delta-seconds or an HTTP date.
 
-    ``now`` is a Unix timestamp, used only for the HTTP-date form. Returns None when the
-    header is absent, unparseable, negative or beyond ``MAX_RETRY_AFTER``.
+    ``now`` is a Unix timestamp, used only for the HTTP-date form. Values beyond
+    ``MAX_RETRY_AFTER`` are capped to it: the server asked for a long pause, and a short
+    backoff would only earn another 429. Returns None when the header is absent,
+    unparseable, NaN or negative (a date already past).
     """
     if not value:
         return None
@@ -38,9 +40,9 @@ def parse_retry_after(value: str | None, *, now: float) -> float | None:
         except (TypeError, ValueError, IndexError):
             return None
         seconds = parsed.timestamp() - now
-    if seconds != seconds or seconds < 0 or seconds > MAX_RETRY_AFTER:  # NaN check first
+    if seconds != seconds or seconds < 0:  # NaN fails every comparison, so test it first
         return None
-    return seconds
+    return min(seconds, MAX_RETRY_AFTER)
 
 
 @dataclass(frozen=True)

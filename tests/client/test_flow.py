@@ -223,3 +223,10 @@ async def test_httpx_errors_become_ours_with_nothing_chained(
     assert error.__context__ is None
     assert "GET /api/3/tags/16" in str(error)
     assert failure.request.headers["Api-Token"]  # httpx's exception did hold it
+
+
+async def test_a_long_retry_after_is_waited_up_to_the_cap(mock_api: MockApi) -> None:
+    server = FakeServer(reply(429, headers={"Retry-After": "3600"}), reply(json=TAG))
+    api = mock_api(server)
+    assert (await api(api.tags.get, 16)).id == "16"
+    assert api.clock.sleeps == [60.0]
