@@ -105,7 +105,7 @@ def call(request: ApiRequest, ctx: FlowContext) -> Generator[Command, Any, Any]:
         try:
             return (yield from _send_once(request, ctx))
         except ActiveCampaignError as error:
-            delay = ctx.retry.delay(error, attempt, replay_safe=request.replay_safe)
+            delay = ctx.retry.delay(error, attempt, replay_safe=request.safe_to_replay)
             if delay is None:
                 logger.debug("%s failed for good: %s", request.describe(), error.message)
                 raise

@@ -49,12 +49,21 @@ def object_id(value: str | int, *, name: str) -> str:
     return text
 
 
+# Methods whose repetition is harmless by default: reads, and PUT, which sets a state.
+# POST creates (a retried create can succeed twice, or answer a 422 "duplicate" to a call
+# that did succeed) and DELETE's second attempt is a 404 for an object the first removed.
+_REPLAY_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT"})
+
+
 @dataclass(frozen=True)
 class ApiRequest:
     """A call in ActiveCampaign terms, before any URL or header exists.
 
     ``path`` is relative to ``/api/3`` unless ``url`` is given (trackcmp.net).
-    ``replay_safe`` says whether sending it twice is harmless (see RetryPolicy).
+    ``replay_safe`` says whether sending it twice is harmless, i.e. whether it may be
+    retried after a failure the server may have acted on (a timeout, a 5xx; see
+    RetryPolicy). None, the default, decides by method: True for GET and PUT, False for
+    POST and DELETE; an operation whose POST is an upsert says ``replay_safe=True``.
     """
 
     method: str
@@ -63,8 +72,15 @@ class ApiRequest:
     json: Any = None
     form: Mapping[str, str] | None = None
     url: str | None = None
-    replay_safe: bool = True
+    replay_safe: bool | None = None
     budget: Budget = "api"
+
+    @property
+    def safe_to_replay(self) -> bool:
+        """``replay_safe``, or the method's default when the operation did not say."""
+        if self.replay_safe is not None:
+            return self.replay_safe
+        return self.method.upper() in _REPLAY_SAFE_METHODS
 
     @property
     def on_account_host(self) -> bool:

@@ -49,9 +49,10 @@ def parse_retry_after(value: str | None, *, now: float) -> float | None:
 class RetryPolicy:
     """Decides, for one failed attempt, whether and when to try again.
 
-    ``replay_safe`` is False for requests whose repetition could be double-counted (trackcmp
-    events): those are retried only when the server certainly did not act on them — a 429
-    or a connection that was never established — never after a timeout or a 5xx.
+    ``replay_safe`` is False for requests whose repetition could act twice — creates,
+    deletes, trackcmp events (``ApiRequest.safe_to_replay``): those are retried only when
+    the server certainly did not act on them — a 429 or a connection that was never
+    established — never after a timeout, a reset or a 5xx.
     """
 
     max_retries: int = 2

@@ -64,7 +64,10 @@ class BulkImport(Resource[D]):
             for contact in body["contacts"]:
                 contact["exclude_automations"] = True
         budget: Budget = "bulk_import" if len(body["contacts"]) > 1 else "bulk_import_single"
-        data = yield ApiRequest("POST", "import/bulk_import", json=body, budget=budget)
+        # An upsert by email: importing the same contacts twice leaves the same contacts.
+        data = yield ApiRequest(
+            "POST", "import/bulk_import", json=body, budget=budget, replay_safe=True
+        )
         return parse_response(BulkImportResult, data, what="bulk_import")
 
     @api_method

@@ -47,10 +47,11 @@ class Contacts(Resource[D]):
     ) -> Operation[SyncedContact]:
         """Create or update the contact with this email, custom field values included.
 
-        The only idempotent write of the API: safe to retry, one request whatever the state.
+        The only idempotent write of the API: safe to retry, one request whatever the state,
+        so it is retried after a timeout or a 5xx like a read.
         """
         body = _contact_input(email, first_name, last_name, phone, field_values).body()
-        data = yield ApiRequest("POST", "contact/sync", json=body)
+        data = yield ApiRequest("POST", "contact/sync", json=body, replay_safe=True)
         return parse_response(SyncedContact, data, what="contact/sync")
 
     @api_method
@@ -63,7 +64,11 @@ class Contacts(Resource[D]):
         phone: str | None = None,
         field_values: FieldValuesArg | None = None,
     ) -> Operation[SyncedContact]:
-        """Create a contact; an existing email is a 422 (use ``sync`` to upsert)."""
+        """Create a contact; an existing email is a 422 (use ``sync`` to upsert).
+
+        Not retried after a timeout or a 5xx, where the contact may have been created:
+        the retry would answer 422 to a call that succeeded.
+        """
         body = _contact_input(email, first_name, last_name, phone, field_values).body()
         data = yield ApiRequest("POST", "contacts", json=body)
         return parse_response(SyncedContact, data, what="create contact")

@@ -64,6 +64,7 @@ class ContactLists(Resource[D]):
                 "status": status,
             }
         }
-        data = yield ApiRequest("POST", "contactLists", json=body)
+        # Sets a status, whatever it was: sending it twice is harmless, so it is retried.
+        data = yield ApiRequest("POST", "contactLists", json=body, replay_safe=True)
         raw = unwrap(data, "contactList", what="contactLists")
         return parse_response(ContactList, raw, what="contactLists")

@@ -28,7 +28,10 @@ class Tags(Resource[D]):
     def create(
         self, name: str, *, tag_type: str = "contact", description: str = ""
     ) -> Operation[Tag]:
-        """Create a tag (``tag_type`` "contact" or "template")."""
+        """Create a tag (``tag_type`` "contact" or "template").
+
+        Not retried after a timeout or a 5xx, where the tag may have been created.
+        """
         if tag_type not in ("contact", "template"):
             raise InvalidInputError(
                 "tag_type", f"must be 'contact' or 'template', got {tag_type!r}"
@@ -67,14 +70,16 @@ class ContactTags(Resource[D]):
 
     @api_method
     def add(self, contact_id: str | int, tag_id: str | int) -> Operation[ContactTag]:
-        """Put a tag on a contact."""
+        """Put a tag on a contact (retried like a read: linking twice is harmless)."""
         body = {
             "contactTag": {
                 "contact": object_id(contact_id, name="contact_id"),
                 "tag": object_id(tag_id, name="tag_id"),
             }
         }
-        data = yield ApiRequest("POST", "contactTags", json=body)
+        # Assumed idempotent: a link that exists is answered with that link (as the
+        # emulator does), not a second link or a 422, so a retry cannot fail a success.
+        data = yield ApiRequest("POST", "contactTags", json=body, replay_safe=True)
         raw = unwrap(data, "contactTag", what="add contact tag")
         return parse_response(ContactTag, raw, what="add contact tag")
 
