@@ -11,6 +11,7 @@ __all__ = [
     "DEFAULT_TIMEOUT",
     "EVENT_NAME_MAX_LENGTH",
     "INITIAL_RETRY_DELAY",
+    "MAX_PAGES",
     "MAX_PAGE_SIZE",
     "MAX_RESPONSE_BYTES",
     "MAX_RETRY_AFTER",
@@ -35,6 +36,9 @@ MAX_RETRY_AFTER = 60.0
 
 # limit/offset pagination: the API's default page is 20, its maximum 100.
 MAX_PAGE_SIZE = 100
+# A listing of more pages than this (a million items at 100 a page) is a server that does
+# not honour limit/offset, not an account: refuse it rather than walk forever.
+MAX_PAGES = 10_000
 
 # Larger answers than this are refused instead of parsed: no documented endpoint comes close.
 MAX_RESPONSE_BYTES = 16 * 1024 * 1024

@@ -105,11 +105,9 @@ class SyncListMethod(_BoundList[P, T]):
         query = self.query(*args, **kwargs)
 
         def pages() -> Iterator[T]:
-            offset: int | None = 0
-            while offset is not None:
-                page = driver.run(query.fetch(offset))
-                yield from page.items
-                offset = page.next_offset
+            cursor = query.cursor()
+            while not cursor.done:
+                yield from driver.run(cursor.next_page())
 
         return pages()
 
@@ -122,12 +120,10 @@ class AsyncListMethod(_BoundList[P, T]):
         query = self.query(*args, **kwargs)
 
         async def pages() -> AsyncIterator[T]:
-            offset: int | None = 0
-            while offset is not None:
-                page = await driver.run(query.fetch(offset))
-                for item in page.items:
+            cursor = query.cursor()
+            while not cursor.done:
+                for item in await driver.run(cursor.next_page()):
                     yield item
-                offset = page.next_offset
 
         return pages()
 

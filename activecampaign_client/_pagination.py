@@ -1,19 +1,28 @@
-"""limit/offset pagination as pure operations: fetch one page, or collect them all."""
+"""limit/offset pagination as pure operations: fetch one page, or walk them all.
+
+A server that ignores ``limit`` or ``offset`` must not make a listing loop forever: a page
+longer than asked for is the whole listing, a page that starts like the previous one means
+the offset was ignored, and past ``MAX_PAGES`` pages the walk is refused.
+"""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from ._constants import MAX_PAGE_SIZE
+from ._constants import MAX_PAGE_SIZE, MAX_PAGES
+from ._exceptions import APIResponseValidationError
 from ._flow import Operation
 from ._requests import ApiRequest
 from .models._base import parse_response
 
-__all__ = ["Page", "PageQuery"]
+__all__ = ["Page", "PageCursor", "PageQuery"]
 
 T = TypeVar("T")
+
+logger = logging.getLogger("activecampaign_client")
 
 
 @dataclass(frozen=True)
@@ -43,6 +52,7 @@ class PageQuery(Generic[T]):
     model: type[T]
     params: Mapping[str, str | int] = field(default_factory=dict)
     page_size: int = MAX_PAGE_SIZE
+    max_pages: int = MAX_PAGES
 
     def fetch(self, offset: int) -> Operation[Page[T]]:
         """Fetch the page starting at ``offset``."""
@@ -51,7 +61,7 @@ class PageQuery(Generic[T]):
         return self.parse_page(data, offset)
 
     def parse_page(self, data: Any, offset: int) -> Page[T]:
-        """Items of one page, and the next offset from ``meta.total`` or a short page."""
+        """Items of one page, and the next offset from ``meta.total`` or a full page."""
         raw_items = data.get(self.key) if isinstance(data, Mapping) else None
         if not isinstance(raw_items, list):
             raw_items = parse_response(list[Any], raw_items, what=f"{self.path} '{self.key}'")
@@ -64,15 +74,72 @@ class PageQuery(Generic[T]):
         elif total is not None:
             more = end < total
         else:
-            more = len(items) >= self.page_size
+            # Exactly a full page: there may be more. A shorter one is the last; a longer one
+            # means the server ignored ``limit`` and sent everything it has.
+            more = len(items) == self.page_size
         return Page(items=items, total=total, next_offset=end if more else None)
+
+    def cursor(self) -> PageCursor[T]:
+        """A cursor walking this listing page by page."""
+        return PageCursor(self)
 
     def collect(self) -> Operation[list[T]]:
         """Every item, walking all pages."""
+        cursor = self.cursor()
         items: list[T] = []
-        offset: int | None = 0
-        while offset is not None:
-            page = yield from self.fetch(offset)
-            items.extend(page.items)
-            offset = page.next_offset
+        while not cursor.done:
+            items.extend((yield from cursor.next_page()))
         return items
+
+
+def _identity(item: object) -> object:
+    # Objects are compared by id where they have one, so a page whose items changed a little
+    # between two fetches (a counter, a date) is still recognised as the same page.
+    return getattr(item, "id", None) or item
+
+
+class PageCursor(Generic[T]):
+    """Where a walk through a listing stands; each ``next_page`` fetches one page.
+
+    Used by ``collect`` and by the clients' lazy (async) iterators alike.
+    """
+
+    def __init__(self, query: PageQuery[T]) -> None:
+        self.query = query
+        self.offset: int | None = 0
+        self.pages = 0
+        self._first: object = None
+
+    @property
+    def done(self) -> bool:
+        """True once the last page has been fetched."""
+        return self.offset is None
+
+    def next_page(self) -> Operation[list[T]]:
+        """Fetch the next page and return its items (empty when it repeated the previous).
+
+        Raises APIResponseValidationError instead of fetching page ``max_pages + 1``.
+        """
+        if self.offset is None:
+            return []
+        if self.pages >= self.query.max_pages:
+            raise APIResponseValidationError(
+                f"GET /api/3/{self.query.path}: still more after {self.pages} pages; the "
+                "server does not seem to honour limit/offset, so the listing was abandoned"
+            )
+        page = yield from self.query.fetch(self.offset)
+        self.pages += 1
+        first = _identity(page.items[0]) if page.items else None
+        if self.pages > 1 and first is not None and first == self._first:
+            # The same page again: the server ignored ``offset``. Its items were seen.
+            logger.warning(
+                "GET /api/3/%s: page %d repeats the previous one (offset ignored); "
+                "the listing stops there",
+                self.query.path,
+                self.pages,
+            )
+            self.offset = None
+            return []
+        self._first = first
+        self.offset = page.next_offset
+        return page.items
