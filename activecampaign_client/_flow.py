@@ -19,7 +19,7 @@ import httpx
 
 from ._clock import Clock
 from ._config import ClientConfig
-from ._exceptions import ActiveCampaignError, APIConnectionError
+from ._exceptions import ActiveCampaignError, APIConnectionError, RateLimitError
 from ._limiter import RateLimiter, reserve_all
 from ._requests import ApiRequest, build_http_request
 from ._responses import decode_response, map_transport_error
@@ -76,11 +76,35 @@ class FlowContext:
         # later) than it really starts.
         return now + reserve_all(self.limiters_for(request), now)
 
+    def held_past(self, request: ApiRequest, start: float) -> bool:
+        """Whether a budget the request spends was paused beyond ``start`` after it was
+        booked (a 429 arrived while it waited for its slot)."""
+        return any(limiter.held_until > start for limiter in self.limiters_for(request))
+
+    def hold(self, request: ApiRequest, error: RateLimitError, seconds: float) -> None:
+        """Pause the budget ``error`` refused for ``seconds``, for every thread and task.
+
+        A 429 from the account host is about the account's budget; bulk import's "rate
+        limit" 400 is about its own per-minute budget; a 429 from trackcmp.net about
+        trackcmp's.
+        """
+        name = "api" if error.status_code == 429 and request.on_account_host else request.budget
+        limiter = self.limiters.get(name)
+        if limiter is not None:
+            limiter.hold_until(self.clock.now() + seconds)
+
 
 def _send_once(request: ApiRequest, ctx: FlowContext) -> Generator[Command, Any, Any]:
-    wait = ctx.start_time(request) - ctx.clock.now()
-    if wait > 0:
-        yield Sleep(wait)
+    start = ctx.start_time(request)
+    while True:
+        wait = start - ctx.clock.now()
+        if wait > 0:
+            yield Sleep(wait)
+        if not ctx.held_past(request, start):
+            break
+        # A 429 paused the budget while this request waited for its slot: book again,
+        # after the pause. (The slot first booked stays counted: over-counting is safe.)
+        start = ctx.start_time(request)
     http_request = build_http_request(request, ctx.config)
     ctx.requests_sent += 1
     failure: APIConnectionError | None = None
@@ -106,6 +130,10 @@ def call(request: ApiRequest, ctx: FlowContext) -> Generator[Command, Any, Any]:
             return (yield from _send_once(request, ctx))
         except ActiveCampaignError as error:
             delay = ctx.retry.delay(error, attempt, replay_safe=request.safe_to_replay)
+            if isinstance(error, RateLimitError):
+                pause = error.retry_after if error.retry_after is not None else delay
+                if pause:
+                    ctx.hold(request, error, pause)
             if delay is None:
                 logger.debug("%s failed for good: %s", request.describe(), error.message)
                 raise

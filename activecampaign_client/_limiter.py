@@ -3,7 +3,8 @@
 A sliding window rather than a token bucket, because that is how ActiveCampaign counts:
 a refilling bucket would let 5 + 4 requests through within one second and earn 429s.
 The limiter only *reserves* a start time under a short lock and returns how long to wait,
-so one instance serves threads (sync client) and tasks (async client) alike.
+so one instance serves threads (sync client) and tasks (async client) alike. When the
+server refuses anyway (a 429), ``hold_until`` pauses every start until its Retry-After.
 """
 
 from __future__ import annotations
@@ -13,10 +14,9 @@ import threading
 from collections import deque
 from collections.abc import Sequence
 
-__all__ = ["RateLimiter", "reserve_all"]
+from ._constants import LIMITER_MARGIN_FRACTION, LIMITER_MARGIN_SECONDS
 
-# Start a hair after the window closes, so float rounding can never put the request inside it.
-_MARGIN = 0.001
+__all__ = ["RateLimiter", "reserve_all"]
 
 
 class RateLimiter:
@@ -33,6 +33,9 @@ class RateLimiter:
             raise ValueError(f"per must be a positive number of seconds, got {per!r}")
         self.burst = max(1, int(rate))
         self.window = per * self.burst / rate
+        # The (burst + 1)-th start waits a window plus this after the first (see _constants).
+        self.margin = self.window * LIMITER_MARGIN_FRACTION + LIMITER_MARGIN_SECONDS
+        self.held_until = -math.inf
         self._starts: deque[float] = deque(maxlen=self.burst)
         self._lock = threading.Lock()
 
@@ -40,14 +43,24 @@ class RateLimiter:
         """Claim the next free slot; return seconds to wait (0.0 when it is free now)."""
         return reserve_all((self,), now)
 
+    def hold_until(self, t: float) -> None:
+        """Book no start before ``t`` (a clock reading): the server said to wait until then.
+
+        Shared by every thread or task using this limiter, so one 429 pauses them all
+        instead of each spending the budget on a refusal of its own. Holds only extend.
+        """
+        with self._lock:
+            self.held_until = max(self.held_until, t)
+
     def _earliest(self, now: float) -> float:
         # Caller holds the lock. Never before a start already booked: bookings stay in
         # time order, which is what makes "oldest of the last `burst`" the window's edge.
+        start = max(now, self.held_until)
         if not self._starts:
-            return now
-        start = max(now, self._starts[-1])
+            return start
+        start = max(start, self._starts[-1])
         if len(self._starts) == self.burst:
-            start = max(start, self._starts[0] + self.window + _MARGIN)
+            start = max(start, self._starts[0] + self.window + self.margin)
         return start
 
     def __repr__(self) -> str:

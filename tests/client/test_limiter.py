@@ -10,9 +10,23 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from activecampaign_client import ConfigurationError, RateLimiter
+from activecampaign_client import (
+    AsyncActiveCampaign,
+    ConfigurationError,
+    RateLimiter,
+    RateLimitError,
+)
+from activecampaign_client.testing import SimulatedClock
 
-from ._support import TEST_API_URL, FakeClock, FakeServer, MockApi, make_client, reply
+from ._support import (
+    TEST_API_KEY,
+    TEST_API_URL,
+    FakeClock,
+    FakeServer,
+    MockApi,
+    make_client,
+    reply,
+)
 
 TAG = {"tag": {"id": "16", "tag": "vip"}}
 
@@ -24,12 +38,28 @@ def assert_window_respected(starts: list[float], limiter: RateLimiter) -> None:
         assert later - first >= limiter.window
 
 
-def test_a_burst_of_n_starts_at_once_and_the_next_waits_a_window() -> None:
+def test_a_burst_of_n_starts_at_once_and_the_next_waits_a_window_and_a_margin() -> None:
     limiter = RateLimiter(5)
     waits = [limiter.reserve(100.0) for _ in range(6)]
     assert waits[:5] == [0.0] * 5
-    assert waits[5] == pytest.approx(1.0, abs=0.01)
-    assert waits[5] >= limiter.window
+    # 2 % of the window plus 10 ms: 30 ms at 5 requests a second.
+    assert waits[5] == pytest.approx(1.03)
+
+
+@given(
+    gaps=st.lists(st.floats(min_value=0.0, max_value=0.5), min_size=6, max_size=60),
+    latencies=st.lists(st.floats(min_value=0.0, max_value=0.025), min_size=60, max_size=60),
+)
+def test_network_jitter_does_not_land_more_than_the_burst_in_a_server_window(
+    gaps: list[float], latencies: list[float]
+) -> None:
+    # The server counts arrivals: each start plus its own latency, up to 25 ms apart.
+    limiter = RateLimiter(5)
+    now, arrivals = 0.0, []
+    for gap, latency in zip(gaps, latencies, strict=False):
+        now += gap
+        arrivals.append(now + limiter.reserve(now) + latency)
+    assert_window_respected(arrivals, limiter)
 
 
 def test_slow_callers_never_wait() -> None:
@@ -41,14 +71,25 @@ def test_rates_below_one_per_second_allow_one_request_per_interval() -> None:
     limiter = RateLimiter(0.5)
     assert (limiter.burst, limiter.window) == (1, 2.0)
     assert limiter.reserve(0.0) == 0.0
-    assert limiter.reserve(0.0) == pytest.approx(2.0, abs=0.01)
+    assert limiter.reserve(0.0) == pytest.approx(2.0 + limiter.margin)
 
 
 def test_per_minute_budgets() -> None:
     limiter = RateLimiter(20, per=60.0)
     assert (limiter.burst, limiter.window) == (20, 60.0)
     assert [limiter.reserve(0.0) for _ in range(20)] == [0.0] * 20
-    assert limiter.reserve(0.0) >= 60.0
+    assert limiter.reserve(0.0) == pytest.approx(60.0 + 60.0 * 0.02 + 0.01)
+
+
+def test_a_hold_delays_every_start_until_it_ends() -> None:
+    limiter = RateLimiter(5)
+    assert limiter.reserve(10.0) == 0.0
+    limiter.hold_until(13.0)
+    limiter.hold_until(12.0)  # a shorter hold never shortens the pause
+    assert [limiter.reserve(10.5) for _ in range(4)] == [2.5] * 4
+    # After the pause the window still counts: 4 more at 13.0, then the sixth waits.
+    assert limiter.reserve(13.0) == 0.0
+    assert limiter.reserve(13.0) == pytest.approx(limiter.window + limiter.margin)
 
 
 @given(
@@ -151,3 +192,54 @@ async def test_tasks_sharing_an_async_client_share_its_budget(clock: FakeClock) 
         await asyncio.gather(*(api.client.tags.get(16) for _ in range(15)))
     assert len(server.requests) == 15
     assert_window_respected(server.times, RateLimiter(5))
+
+
+async def test_a_429_pauses_the_budget_for_the_calls_that_follow(
+    mock_api: MockApi, clock: FakeClock
+) -> None:
+    server = FakeServer(reply(429, headers={"Retry-After": "3"}), reply(json=TAG), clock=clock)
+    api = mock_api(server, requests_per_second=5, max_retries=0)
+    with pytest.raises(RateLimitError):
+        await api(api.tags.get, 16)
+    # The next call, though not a retry, waits out the server's Retry-After too.
+    await api(api.tags.get, 16)
+    assert clock.sleeps == [3.0]
+    assert server.times[1] - server.times[0] == 3.0
+
+
+async def test_only_the_refused_budget_is_paused(mock_api: MockApi, clock: FakeClock) -> None:
+    budget_refusal = reply(400, json={"message": "Rate limit exceeded", "failureReasons": []})
+    ok = reply(json={**TAG, "success": 1, "message": "Event spawned"})  # a tag or an event
+    server = FakeServer(reply(429, headers={"Retry-After": "5"}), budget_refusal, ok, clock=clock)
+    api = mock_api(server, requests_per_second=5, tracking_requests_per_second=10, max_retries=0)
+    with pytest.raises(RateLimitError):  # trackcmp's 429 pauses trackcmp's budget only
+        await api(api.event_tracking.track, "purchase", email="jane@example.com")
+    with pytest.raises(RateLimitError):  # bulk import's own per-minute budget
+        await api(api.bulk_import.import_contacts, [{"email": "a@example.com"}])
+    await api(api.tags.get, 16)
+    assert clock.sleeps == []
+    await api(api.event_tracking.track, "purchase", email="jane@example.com")
+    assert clock.sleeps == [5.0]
+
+
+async def test_a_429_pauses_tasks_already_waiting_for_their_slot() -> None:
+    clock = SimulatedClock()
+    starts: list[float] = []
+
+    async def server(request: httpx.Request) -> httpx.Response:
+        starts.append(clock.now())
+        first = len(starts) == 1
+        await clock.asleep(0.05)  # each answer takes 50 ms
+        if first:
+            return httpx.Response(429, headers={"Retry-After": "2"}, json={})
+        return httpx.Response(200, json=TAG)
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(server)) as http:
+        client = AsyncActiveCampaign(TEST_API_URL, TEST_API_KEY, http_client=http, clock=clock)
+        await asyncio.gather(*(client.tags.get(16) for _ in range(8)))
+    # Five start at once; the first is refused at 0.05 s with Retry-After: 2. The three
+    # booked for the next second, and the retry, all wait for the pause to end.
+    assert len(starts) == 9
+    assert starts[:5] == [0.0] * 5
+    assert min(starts[5:]) >= 2.05
+    assert_window_respected(starts, RateLimiter(5))
