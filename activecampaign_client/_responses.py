@@ -196,6 +196,16 @@ def decode_response(request: ApiRequest, response: httpx.Response, *, wall_time:
     try:
         data = json.loads(response.content)
     except (ValueError, RecursionError):  # RecursionError: JSON nested past the limit
+        if _looks_like_html(response) and not request.on_account_host:
+            # The Api-Token never goes to trackcmp.net: its HTML page is not about the key.
+            raise InternalServerError(
+                f"{request.describe()} -> {status}: trackcmp.net answered an HTML page instead "
+                "of JSON; check actid and the event key (Settings > Tracking > Event "
+                "Tracking), or trackcmp.net is having trouble: try again later",
+                status_code=status,
+                body=_snippet(response.text),
+                **common,
+            ) from None
         if _looks_like_html(response):
             # ActiveCampaign answers a bad or expired key with its HTML login page and a 200.
             raise AuthenticationError(

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs
 import httpx
 import pytest
 
-from activecampaign_client import ActiveCampaignError, ConfigurationError
+from activecampaign_client import ActiveCampaignError, ConfigurationError, InternalServerError
 
 from ._support import (
     TEST_ACTID,
@@ -148,3 +148,16 @@ async def test_configuration_and_input_errors_reveal_no_secret(flavour: str) -> 
     with pytest.raises(ConfigurationError) as bad_url_with_key:
         make_client(flavour, FakeClock(), api_url=f"https://x:{TEST_EVENT_KEY}@acct.api-us1.com")
     assert_no_secret(bad_url_with_key.value)
+
+
+async def test_an_html_page_from_trackcmp_does_not_blame_the_api_key(mock_api: MockApi) -> None:
+    # The Api-Token is never sent to trackcmp.net; its HTML page says nothing about it.
+    page = "<!doctype html><html><body>Service Unavailable</body></html>"
+    server = FakeServer(reply(text=page, headers={"Content-Type": "text/html"}))
+    api = mock_api(server, max_retries=0)
+    with pytest.raises(InternalServerError) as caught:
+        await api(api.event_tracking.track, "purchase", email="jane@example.com")
+    message = str(caught.value)
+    assert "API key" not in message and "Settings > Developer" not in message
+    assert "actid" in message and "event key" in message and "try again later" in message
+    assert caught.value.retryable
