@@ -10,9 +10,10 @@ on the way. Drivers do nothing but carry out commands, so sync and async behave 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Generator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import httpx
@@ -62,6 +63,15 @@ class FlowContext:
     limiters: dict[str, RateLimiter]
     wall_time: Callable[[], float] = time.time
     requests_sent: int = 0
+    # ``+= 1`` is a read, an add and a write: threads sharing a sync client would lose counts.
+    _count_lock: threading.Lock = field(
+        default_factory=threading.Lock, init=False, repr=False, compare=False
+    )
+
+    def count_sent(self) -> None:
+        """Count one HTTP request sent (atomic across threads)."""
+        with self._count_lock:
+            self.requests_sent += 1
 
     def limiters_for(self, request: ApiRequest) -> list[RateLimiter]:
         """Budgets this request spends, slowest first: bulk import spends its own per-minute
@@ -106,7 +116,7 @@ def _send_once(request: ApiRequest, ctx: FlowContext) -> Generator[Command, Any,
         # after the pause. (The slot first booked stays counted: over-counting is safe.)
         start = ctx.start_time(request)
     http_request = build_http_request(request, ctx.config)
-    ctx.requests_sent += 1
+    ctx.count_sent()
     failure: APIConnectionError | None = None
     try:
         response = yield Send(http_request)
@@ -162,7 +172,7 @@ def execute(operation: Operation[T], ctx: FlowContext) -> Generator[Command, Any
         while True:
             try:
                 data = yield from call(request, ctx)
-            except (ActiveCampaignError, APIConnectionError) as error:
+            except ActiveCampaignError as error:
                 request = operation.throw(error)
             else:
                 request = operation.send(data)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -10,6 +12,7 @@ import httpx
 import pytest
 
 from activecampaign_client import (
+    ActiveCampaign,
     APIConnectionError,
     APIResponseValidationError,
     APIStatusError,
@@ -20,7 +23,7 @@ from activecampaign_client import (
     UnprocessableEntityError,
 )
 
-from ._support import Answer, Both, FakeServer, MockApi, reply
+from ._support import Answer, Both, FakeClock, FakeServer, MockApi, make_client, reply
 
 TAG = {"tag": {"id": "16", "tag": "vip", "tagType": "contact"}}
 TRACKED = {"success": 1, "message": "Event spawned"}
@@ -372,3 +375,33 @@ async def test_a_listing_without_end_is_refused_after_max_pages(mock_api: MockAp
         await api(api.run, query.collect())
     assert len(server.requests) == 3
     assert api.tags.list.query().max_pages == 10_000
+
+
+class _YieldingInt(int):
+    """A count whose addition lets other threads run: any unlocked ``+= 1`` loses updates."""
+
+    def __add__(self, other: object) -> _YieldingInt:
+        time.sleep(0)  # gives up the GIL; waits for nothing
+        assert isinstance(other, int)
+        return _YieldingInt(int(self) + other)
+
+
+def test_requests_sent_is_exact_across_threads(clock: FakeClock) -> None:
+    server = FakeServer(reply(json=TAG))
+    with httpx.Client(transport=httpx.MockTransport(server)) as http:
+        api = make_client("sync", clock, http_client=http, requests_per_second=None)
+        client = api.client
+        assert isinstance(client, ActiveCampaign)
+        client._driver.ctx.requests_sent = _YieldingInt(0)
+
+        def work() -> None:
+            for _ in range(25):
+                client.tags.get(16)
+
+        threads = [threading.Thread(target=work) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert len(server.requests) == 200
+    assert client.requests_sent == 200
