@@ -47,6 +47,7 @@ def _flow_context(
     max_retries: int,
     requests_per_second: float | None,
     tracking_requests_per_second: float | None,
+    tracking_max_concurrency: int | None,
     clock: Clock | None,
 ) -> FlowContext:
     config = ClientConfig.create(
@@ -64,11 +65,21 @@ def _flow_context(
             limiters["tracking"] = RateLimiter(tracking_requests_per_second)
     except ValueError as exc:
         raise ConfigurationError(str(exc)) from None
+    concurrency: dict[str, int] = {}
+    if tracking_max_concurrency is not None:
+        if (
+            isinstance(tracking_max_concurrency, bool)
+            or not isinstance(tracking_max_concurrency, int)
+            or tracking_max_concurrency < 1
+        ):
+            raise ConfigurationError("tracking_max_concurrency must be a positive integer or None")
+        concurrency["tracking"] = tracking_max_concurrency
     return FlowContext(
         config=config,
         retry=RetryPolicy(max_retries=max_retries),
         clock=clock or SystemClock(),
         limiters=limiters,
+        concurrency=concurrency,
     )
 
 
@@ -153,7 +164,9 @@ class ActiveCampaign(_ClientBase[SyncDriver]):
     ``api_url`` is the account URL from Settings > Developer (``/api/3`` optional).
     ``actid`` and ``event_key`` are needed only for ``event_tracking.track``.
     ``requests_per_second`` caps calls to the account host (None: no cap); trackcmp.net
-    calls are capped separately by ``tracking_requests_per_second`` (None: no cap).
+    calls are capped separately by ``tracking_requests_per_second`` (None: no cap), and
+    ``tracking_max_concurrency`` caps how many of them are in flight at once, across every
+    thread or task using the client (None: no cap).
     ``clock`` replaces real time, e.g. with the emulator's simulated clock.
     """
 
@@ -169,6 +182,7 @@ class ActiveCampaign(_ClientBase[SyncDriver]):
         requests_per_second: float | None = DEFAULT_REQUESTS_PER_SECOND,
         http_client: httpx.Client | None = None,
         tracking_requests_per_second: float | None = None,
+        tracking_max_concurrency: int | None = None,
         clock: Clock | None = None,
     ) -> None:
         ctx = _flow_context(
@@ -180,6 +194,7 @@ class ActiveCampaign(_ClientBase[SyncDriver]):
             max_retries=max_retries,
             requests_per_second=requests_per_second,
             tracking_requests_per_second=tracking_requests_per_second,
+            tracking_max_concurrency=tracking_max_concurrency,
             clock=clock,
         )
         self._owns_http = http_client is None
@@ -223,6 +238,7 @@ class AsyncActiveCampaign(_ClientBase[AsyncDriver]):
         requests_per_second: float | None = DEFAULT_REQUESTS_PER_SECOND,
         http_client: httpx.AsyncClient | None = None,
         tracking_requests_per_second: float | None = None,
+        tracking_max_concurrency: int | None = None,
         clock: Clock | None = None,
     ) -> None:
         ctx = _flow_context(
@@ -234,6 +250,7 @@ class AsyncActiveCampaign(_ClientBase[AsyncDriver]):
             max_retries=max_retries,
             requests_per_second=requests_per_second,
             tracking_requests_per_second=tracking_requests_per_second,
+            tracking_max_concurrency=tracking_max_concurrency,
             clock=clock,
         )
         self._owns_http = http_client is None

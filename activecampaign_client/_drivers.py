@@ -8,6 +8,11 @@ other httpx failure is thrown into the flow, which maps it to our error tree.
 
 from __future__ import annotations
 
+import asyncio
+import threading
+import weakref
+from collections.abc import Mapping
+from contextlib import AbstractAsyncContextManager, AbstractContextManager, nullcontext
 from typing import Any, TypeVar
 
 import httpx
@@ -20,6 +25,32 @@ __all__ = ["AsyncDriver", "SyncDriver"]
 
 T = TypeVar("T")
 
+_UNLIMITED: nullcontext[None] = nullcontext()
+
+
+class _Slots:
+    """Caps on the requests of a pool in flight at once (``FlowContext.concurrency``):
+    a BoundedSemaphore shared by threads, or an asyncio.Semaphore per event loop (made
+    lazily in the running loop, as asyncio primitives belong to one loop)."""
+
+    def __init__(self, limits: Mapping[str, int]) -> None:
+        self._limits = dict(limits)
+        self._threads = {name: threading.BoundedSemaphore(n) for name, n in limits.items()}
+        self._loops: weakref.WeakKeyDictionary[
+            asyncio.AbstractEventLoop, dict[str, asyncio.Semaphore]
+        ] = weakref.WeakKeyDictionary()
+
+    def for_thread(self, pool: str | None) -> AbstractContextManager[Any]:
+        return self._threads.get(pool, _UNLIMITED) if pool else _UNLIMITED
+
+    def for_task(self, pool: str | None) -> AbstractAsyncContextManager[Any]:
+        if pool is None or pool not in self._limits:
+            return _UNLIMITED
+        semaphores = self._loops.setdefault(asyncio.get_running_loop(), {})
+        if pool not in semaphores:
+            semaphores[pool] = asyncio.Semaphore(self._limits[pool])
+        return semaphores[pool]
+
 
 class SyncDriver:
     """Runs operations on an ``httpx.Client``; safe to share between threads."""
@@ -27,6 +58,7 @@ class SyncDriver:
     def __init__(self, http: httpx.Client, ctx: FlowContext) -> None:
         self.http = http
         self.ctx = ctx
+        self._slots = _Slots(ctx.concurrency)
 
     def run(self, operation: Operation[T]) -> T:
         """Drive ``operation`` to completion and return its result."""
@@ -44,7 +76,8 @@ class SyncDriver:
                 self.ctx.clock.sleep(command.seconds)
                 continue
             try:
-                reply = self._exchange(command)
+                with self._slots.for_thread(command.pool):
+                    reply = self._exchange(command)
             except httpx.HTTPError as exc:  # the flow maps it to our error, unchained
                 error = exc
 
@@ -69,6 +102,7 @@ class AsyncDriver:
     def __init__(self, http: httpx.AsyncClient, ctx: FlowContext) -> None:
         self.http = http
         self.ctx = ctx
+        self._slots = _Slots(ctx.concurrency)
 
     async def run(self, operation: Operation[T]) -> T:
         """Drive ``operation`` to completion and return its result."""
@@ -86,7 +120,8 @@ class AsyncDriver:
                 await self.ctx.clock.asleep(command.seconds)
                 continue
             try:
-                reply = await self._exchange(command)
+                async with self._slots.for_task(command.pool):
+                    reply = await self._exchange(command)
             except httpx.HTTPError as exc:  # the flow maps it to our error, unchained
                 error = exc
 

@@ -38,9 +38,13 @@ Operation = Generator[ApiRequest, Any, T]
 
 @dataclass(frozen=True)
 class Send:
-    """Send this request and resume the flow with the httpx.Response (or throw its error)."""
+    """Send this request and resume the flow with the httpx.Response (or throw its error).
+
+    ``pool`` names the slots it takes while in flight (``FlowContext.concurrency``), if any.
+    """
 
     request: httpx.Request
+    pool: str | None = None
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,8 @@ class FlowContext:
     limiters: dict[str, RateLimiter]
     wall_time: Callable[[], float] = time.time
     requests_sent: int = 0
+    # Requests of a budget that may be in flight at once ({"tracking": 4}); others: no cap.
+    concurrency: dict[str, int] = field(default_factory=dict)
     # ``+= 1`` is a read, an add and a write: threads sharing a sync client would lose counts.
     _count_lock: threading.Lock = field(
         default_factory=threading.Lock, init=False, repr=False, compare=False
@@ -119,7 +125,8 @@ def _send_once(request: ApiRequest, ctx: FlowContext) -> Generator[Command, Any,
     ctx.count_sent()
     failure: APIConnectionError | None = None
     try:
-        response = yield Send(http_request)
+        pool = request.budget if request.budget in ctx.concurrency else None
+        response = yield Send(http_request, pool)
     except httpx.HTTPError as exc:
         failure = map_transport_error(request, exc)
     if failure is not None:

@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from activecampaign_client import (
+    ActiveCampaign,
     AsyncActiveCampaign,
     ConfigurationError,
     RateLimiter,
@@ -243,3 +244,122 @@ async def test_a_429_pauses_tasks_already_waiting_for_their_slot() -> None:
     assert starts[:5] == [0.0] * 5
     assert min(starts[5:]) >= 2.05
     assert_window_respected(starts, RateLimiter(5))
+
+
+class InFlight:
+    """Counts requests in flight per host; ``peak`` is the most seen at once."""
+
+    def __init__(self) -> None:
+        self.now: dict[str, int] = {}
+        self.peak: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def enter(self, request: httpx.Request) -> None:
+        with self._lock:
+            host = request.url.host
+            self.now[host] = self.now.get(host, 0) + 1
+            self.peak[host] = max(self.peak.get(host, 0), self.now[host])
+
+    def leave(self, request: httpx.Request) -> None:
+        with self._lock:
+            self.now[request.url.host] -= 1
+
+
+SPAWNED = {"success": 1, "message": "Event spawned"}
+
+
+@pytest.mark.parametrize(("cap", "peak"), [(3, 3), (None, 20)])
+async def test_tracking_max_concurrency_caps_trackcmp_calls_in_flight(
+    cap: int | None, peak: int
+) -> None:
+    clock = SimulatedClock()
+    flight = InFlight()
+
+    async def server(request: httpx.Request) -> httpx.Response:
+        flight.enter(request)
+        await clock.asleep(0.05)  # each answer takes 50 ms
+        flight.leave(request)
+        return httpx.Response(200, json={**TAG, **SPAWNED})
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(server)) as http:
+        client = AsyncActiveCampaign(
+            TEST_API_URL,
+            TEST_API_KEY,
+            actid="1",
+            event_key="k",
+            http_client=http,
+            clock=clock,
+            requests_per_second=None,
+            tracking_max_concurrency=cap,
+        )
+        tracks = [client.event_tracking.track("E", email="a@example.com") for _ in range(20)]
+        reads = [client.tags.get(16) for _ in range(10)]
+        await asyncio.gather(*tracks, *reads)
+    assert flight.peak["trackcmp.net"] == peak
+    assert flight.peak["testaccount.api-us1.com"] == 10  # account calls are not capped by it
+
+
+def test_tracking_max_concurrency_is_shared_by_threads() -> None:
+    flight = InFlight()
+    together = threading.Barrier(3, timeout=30)  # three in flight at once, never more
+
+    def server(request: httpx.Request) -> httpx.Response:
+        flight.enter(request)
+        together.wait()
+        flight.leave(request)
+        return httpx.Response(200, json=SPAWNED)
+
+    with httpx.Client(transport=httpx.MockTransport(server)) as http:
+        api = make_client("sync", FakeClock(), http_client=http, tracking_max_concurrency=3)
+        client = api.client
+        assert isinstance(client, ActiveCampaign)
+        threads = [
+            threading.Thread(target=lambda: client.event_tracking.track("E", email="a@example.com"))
+            for _ in range(9)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert client.requests_sent == 9
+    assert flight.peak["trackcmp.net"] == 3
+
+
+@pytest.mark.parametrize("cap", [0, -1, 2.5, True, "3"])
+def test_client_refuses_nonsense_tracking_concurrency(
+    flavour: str, clock: FakeClock, cap: object
+) -> None:
+    with pytest.raises(ConfigurationError, match="tracking_max_concurrency"):
+        make_client(flavour, clock, tracking_max_concurrency=cap)
+
+
+def test_the_async_tracking_cap_works_on_each_event_loop(clock: FakeClock) -> None:
+    # asyncio primitives belong to one loop: the client makes its semaphore per loop.
+    sent = 0
+
+    async def server(request: httpx.Request) -> httpx.Response:
+        nonlocal sent
+        sent += 1
+        await asyncio.sleep(0)  # let the other tasks queue on the semaphore
+        return httpx.Response(200, json=SPAWNED)
+
+    http = httpx.AsyncClient(transport=httpx.MockTransport(server))
+    client = AsyncActiveCampaign(
+        TEST_API_URL,
+        TEST_API_KEY,
+        actid="1",
+        event_key="k",
+        http_client=http,
+        clock=clock,
+        tracking_max_concurrency=1,
+    )
+
+    async def burst() -> None:
+        await asyncio.gather(
+            *(client.event_tracking.track("E", email="a@example.com") for _ in range(3))
+        )
+
+    asyncio.run(burst())
+    asyncio.run(burst())
+    asyncio.run(http.aclose())
+    assert sent == 6
