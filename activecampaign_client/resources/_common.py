@@ -6,9 +6,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .._exceptions import InvalidInputError
+from ..models._base import parse_response, unwrap
 from ..models.contacts import FieldValueInput
+from ..models.tracking import TrackingStatus
 
-__all__ = ["FieldValuesArg", "field_values_input", "require_text"]
+__all__ = ["FieldValuesArg", "field_values_input", "require_text", "tracking_status"]
 
 FieldValuesArg = (
     Mapping[str, str] | Mapping[int, str] | Sequence[FieldValueInput | Mapping[str, Any]]
@@ -46,3 +48,8 @@ def require_text(value: object, *, name: str, max_length: int | None = None) -> 
     if max_length is not None and len(text) > max_length:
         raise InvalidInputError(name, f"is {len(text)} characters; the limit is {max_length}")
     return text
+
+
+def tracking_status(data: Any, key: str) -> TrackingStatus:
+    """The ``{key: {"enabled": ...}}`` answer of ``/eventTracking`` or ``/siteTracking``."""
+    return parse_response(TrackingStatus, unwrap(data, key, what=key), what=key)

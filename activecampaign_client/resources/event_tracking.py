@@ -21,7 +21,7 @@ from .._pagination import PageQuery
 from .._requests import ApiRequest, segment
 from ..models._base import parse_response, unwrap
 from ..models.tracking import TrackedEvent, TrackingEventName, TrackingStatus
-from ._common import require_text
+from ._common import require_text, tracking_status
 
 __all__ = ["EventData", "EventTracking", "validate_event_name"]
 
@@ -34,11 +34,6 @@ def validate_event_name(event: object, *, name: str = "event") -> str:
     return require_text(event, name=name, max_length=EVENT_NAME_MAX_LENGTH)
 
 
-def _status(data: Any, what: str) -> TrackingStatus:
-    raw = unwrap(data, "eventTracking", what=what)
-    return parse_response(TrackingStatus, raw, what=what)
-
-
 class EventTracking(Resource[D]):
     """``/eventTracking``, ``/eventTrackingEvents`` and trackcmp.net."""
 
@@ -46,19 +41,19 @@ class EventTracking(Resource[D]):
     def status(self) -> Operation[TrackingStatus]:
         """Whether event tracking is on."""
         data = yield ApiRequest("GET", "eventTracking")
-        return _status(data, "eventTracking")
+        return tracking_status(data, "eventTracking")
 
     @api_method
     def enable(self) -> Operation[TrackingStatus]:
         """Switch event tracking on."""
         data = yield ApiRequest("PUT", "eventTracking", json={"eventTracking": {"enabled": True}})
-        return _status(data, "eventTracking")
+        return tracking_status(data, "eventTracking")
 
     @api_method
     def disable(self) -> Operation[TrackingStatus]:
         """Switch event tracking off."""
         data = yield ApiRequest("PUT", "eventTracking", json={"eventTracking": {"enabled": False}})
-        return _status(data, "eventTracking")
+        return tracking_status(data, "eventTracking")
 
     @api_list
     def list_events(self) -> PageQuery[TrackingEventName]:

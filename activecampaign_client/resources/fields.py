@@ -16,10 +16,6 @@ from ..models.contacts import FieldValue
 __all__ = ["FieldValues", "Fields"]
 
 
-def _unwrap(data: Any, key: str, what: str) -> Any:
-    return unwrap(data, key, what=what)
-
-
 class Fields(Resource[D]):
     """``/fields``: the account's custom contact fields."""
 

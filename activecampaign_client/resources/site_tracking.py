@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from .._exceptions import InvalidInputError
 from .._flow import Operation
@@ -12,6 +11,7 @@ from .._pagination import PageQuery
 from .._requests import ApiRequest, object_id
 from ..models._base import parse_response, unwrap
 from ..models.tracking import TrackingStatus, WhitelistedDomain
+from ._common import tracking_status
 
 __all__ = ["SiteTracking", "validate_domain"]
 
@@ -30,11 +30,6 @@ def validate_domain(domain: object, *, name: str = "domain") -> str:
     return text
 
 
-def _status(data: Any, what: str) -> TrackingStatus:
-    raw = unwrap(data, "siteTracking", what=what)
-    return parse_response(TrackingStatus, raw, what=what)
-
-
 class SiteTracking(Resource[D]):
     """``/siteTracking`` and ``/prism/urlWhitelistings``."""
 
@@ -42,19 +37,19 @@ class SiteTracking(Resource[D]):
     def status(self) -> Operation[TrackingStatus]:
         """Whether site tracking is on."""
         data = yield ApiRequest("GET", "siteTracking")
-        return _status(data, "siteTracking")
+        return tracking_status(data, "siteTracking")
 
     @api_method
     def enable(self) -> Operation[TrackingStatus]:
         """Switch site tracking on."""
         data = yield ApiRequest("PUT", "siteTracking", json={"siteTracking": {"enabled": True}})
-        return _status(data, "siteTracking")
+        return tracking_status(data, "siteTracking")
 
     @api_method
     def disable(self) -> Operation[TrackingStatus]:
         """Switch site tracking off."""
         data = yield ApiRequest("PUT", "siteTracking", json={"siteTracking": {"enabled": False}})
-        return _status(data, "siteTracking")
+        return tracking_status(data, "siteTracking")
 
     @api_list
     def list_domains(self) -> PageQuery[WhitelistedDomain]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from .._exceptions import InvalidInputError
 from .._flow import Operation
 from .._methods import D, Resource, api_list, api_method
@@ -15,10 +13,6 @@ from ..models.contacts import ContactTag
 from ._common import require_text
 
 __all__ = ["ContactTags", "Tags"]
-
-
-def _unwrap(data: Any, key: str, what: str) -> Any:
-    return unwrap(data, key, what=what)
 
 
 class Tags(Resource[D]):
