@@ -30,6 +30,20 @@ def validate_domain(domain: object, *, name: str = "domain") -> str:
     return text
 
 
+def _whitelisting(domain: str) -> dict[str, object]:
+    # The body the reference's *schema* requires (every attribute is required there), in
+    # the JSON:API shape the answer has too. The reference's request *example*,
+    # {"siteTrackingDomain": {"name": ...}}, is a leftover of the older siteTrackingDomains
+    # endpoint and matches neither.
+    return {
+        "whitelisted_domain": validate_domain(domain),
+        "whitelisted_page": "*",  # every page of the domain
+        "tracking_enabled": True,
+        "conversations_enabled": False,
+        "wp_enabled": False,
+    }
+
+
 class SiteTracking(Resource[D]):
     """``/siteTracking`` and ``/prism/urlWhitelistings``."""
 
@@ -58,8 +72,9 @@ class SiteTracking(Resource[D]):
 
     @api_method
     def add_domain(self, domain: str) -> Operation[WhitelistedDomain]:
-        """Whitelist a domain. One already on the list is a ConflictError (409)."""
-        body = {"siteTrackingDomain": {"name": validate_domain(domain)}}
+        """Whitelist a domain, all its pages, for site tracking. One already on the list is
+        a ConflictError (409)."""
+        body = {"data": {"type": "urlWhitelistings", "attributes": _whitelisting(domain)}}
         data = yield ApiRequest("POST", _WHITELIST_PATH, json=body)
         raw = unwrap(data, "data", what=_WHITELIST_PATH)
         return parse_response(WhitelistedDomain, raw, what=_WHITELIST_PATH)

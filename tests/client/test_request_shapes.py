@@ -21,6 +21,7 @@ ANY_ANSWER = {
     "contactList": {"contact": "1", "list": "2", "status": 1},
     "eventTracking": {"enabled": False},
     "siteTracking": {"enabled": True},
+    "data": {"type": "urlWhitelistings", "id": "5", "attributes": {"whitelisted_domain": "a.com"}},
     "batchId": "b-1",
     "queued_contacts": 1,
 }
@@ -98,6 +99,24 @@ WRITES: list[tuple[str, Call, str, str, Any]] = [
         "PUT",
         "siteTracking",
         {"siteTracking": {"enabled": True}},
+    ),
+    (
+        "site-domain-add",
+        lambda api: api.site_tracking.add_domain("Shop.Example.com"),
+        "POST",
+        "prism/urlWhitelistings",
+        {
+            "data": {
+                "type": "urlWhitelistings",
+                "attributes": {
+                    "whitelisted_domain": "shop.example.com",
+                    "whitelisted_page": "*",
+                    "tracking_enabled": True,
+                    "conversations_enabled": False,
+                    "wp_enabled": False,
+                },
+            }
+        },
     ),
     (
         "delete-event",
