@@ -123,9 +123,9 @@ def _send_once(request: ApiRequest, ctx: FlowContext) -> Generator[Command, Any,
         start = ctx.start_time(request)
     http_request = build_http_request(request, ctx.config)
     ctx.count_sent()
+    pool = request.budget if request.budget in ctx.concurrency else None
     failure: APIConnectionError | None = None
     try:
-        pool = request.budget if request.budget in ctx.concurrency else None
         response = yield Send(http_request, pool)
     except httpx.HTTPError as exc:
         failure = map_transport_error(request, exc)
