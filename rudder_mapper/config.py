@@ -63,4 +63,5 @@ class ClientOptions(TypedDict, total=False):
     max_retries: int
     requests_per_second: float | None
     tracking_requests_per_second: float | None
+    tracking_max_concurrency: int | None
     clock: Clock | None

@@ -157,7 +157,7 @@ async def test_a_refused_name_is_not_taken_for_an_existing_one(
     on_emulator: EmulatorHarness,
 ) -> None:
     harness, emulator = await on_emulator()
-    emulator.faults.script("POST /api/3/prism/urlWhitelistings", ["500", "500", "500"])
+    emulator.faults.script("POST /api/3/prism/urlWhitelistings", ["500"])
     failed = await harness.process(_page("https://new.example.com"))
     assert (failed.status_code, failed.retryable) == (500, True)
     assert emulator.domains() == {}

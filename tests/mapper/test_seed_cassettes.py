@@ -115,7 +115,18 @@ async def test_page(cassette_harness: Harness) -> None:
         "GET /api/3/prism/urlWhitelistings",
         "POST /api/3/prism/urlWhitelistings",
     ]
-    assert _json(cassette_harness, 1) == {"siteTrackingDomain": {"name": "rudderlabs.com"}}
+    assert _json(cassette_harness, 1) == {
+        "data": {
+            "type": "urlWhitelistings",
+            "attributes": {
+                "whitelisted_domain": "rudderlabs.com",
+                "whitelisted_page": "*",
+                "tracking_enabled": True,
+                "conversations_enabled": False,
+                "wp_enabled": False,
+            },
+        }
+    }
 
 
 async def test_all_examples_in_one_batch_reuse_the_catalogs(cassette_harness: Harness) -> None:

@@ -78,20 +78,20 @@ async def test_a_concurrent_batch_keeps_to_the_budget_with_no_429(
 def test_a_request_spending_two_budgets_is_booked_when_it_really_starts() -> None:
     per_minute, per_second = RateLimiter(3, per=60.0), RateLimiter(2)
     per_second.reserve(0.0)
-    per_second.reserve(0.0)  # the account budget is full until 1.001
-    # The per-minute budget alone would allow 0.0; the request starts at 1.001 and both
-    # budgets count it there, so the per-minute window opens again at 61.002, not 60.001.
-    assert reserve_all([per_minute, per_second], 0.0) == pytest.approx(1.001)
-    assert reserve_all([per_minute, per_second], 1.001) == 0.0
-    assert reserve_all([per_minute, per_second], 1.001) == pytest.approx(1.001)  # at 2.002
-    # Three starts in the per-minute budget: 1.001, 1.001 and 2.002.
-    assert reserve_all([per_minute, per_second], 3.0) == pytest.approx(61.002 - 3.0)
+    per_second.reserve(0.0)  # the account budget is full until 1.03 (window + margin)
+    # The per-minute budget alone would allow 0.0; the request starts at 1.03 and both
+    # budgets count it there, so the per-minute window opens again at 1.03 + 61.21, not 61.21.
+    assert reserve_all([per_minute, per_second], 0.0) == pytest.approx(1.03)
+    assert reserve_all([per_minute, per_second], 1.03) == 0.0
+    assert reserve_all([per_minute, per_second], 1.03) == pytest.approx(1.03)  # at 2.06
+    # Three starts in the per-minute budget: 1.03, 1.03 and 2.06 (margin: 1.21 s a minute).
+    assert reserve_all([per_minute, per_second], 3.0) == pytest.approx(1.03 + 61.21 - 3.0)
 
 
 def test_a_budget_never_books_before_a_start_it_already_booked() -> None:
     per_minute, per_second = RateLimiter(1, per=60.0), RateLimiter(5)
     per_minute.reserve(0.0)
-    assert reserve_all([per_minute, per_second], 0.0) == pytest.approx(60.001)
+    assert reserve_all([per_minute, per_second], 0.0) == pytest.approx(61.21)
     # A call spending only the account budget queues behind the booked bulk start, so
     # the account window (oldest of the last five) stays exact.
-    assert per_second.reserve(0.0) == pytest.approx(60.001)
+    assert per_second.reserve(0.0) == pytest.approx(61.21)
