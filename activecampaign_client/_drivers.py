@@ -19,7 +19,7 @@ import httpx
 
 from ._constants import MAX_RESPONSE_BYTES
 from ._flow import FlowContext, Operation, Send, Sleep, execute
-from ._responses import with_body
+from ._responses import declared_within_limit, with_body
 
 __all__ = ["AsyncDriver", "SyncDriver"]
 
@@ -85,6 +85,9 @@ class SyncDriver:
         response = self.http.send(command.request, follow_redirects=False, stream=True)
         body, garbled = bytearray(), False
         try:
+            if declared_within_limit(response):
+                response.read()
+                return response
             for chunk in response.iter_bytes():
                 body += chunk
                 if len(body) > MAX_RESPONSE_BYTES:
@@ -129,6 +132,9 @@ class AsyncDriver:
         response = await self.http.send(command.request, follow_redirects=False, stream=True)
         body, garbled = bytearray(), False
         try:
+            if declared_within_limit(response):
+                await response.aread()
+                return response
             async for chunk in response.aiter_bytes():
                 body += chunk
                 if len(body) > MAX_RESPONSE_BYTES:

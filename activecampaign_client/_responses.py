@@ -27,7 +27,7 @@ from ._exceptions import (
 from ._requests import ApiRequest
 from ._retry import parse_retry_after
 
-__all__ = ["decode_response", "map_transport_error", "with_body"]
+__all__ = ["declared_within_limit", "decode_response", "map_transport_error", "with_body"]
 
 _STATUS_ERRORS: dict[int, type[APIStatusError]] = {
     400: BadRequestError,
@@ -140,6 +140,16 @@ def _status_error(request: ApiRequest, response: httpx.Response, now: float) -> 
 
 # Marks a response whose body could not be decoded; its value is the Content-Encoding.
 _GARBLED = "activecampaign_client.garbled_body"
+
+
+def declared_within_limit(response: httpx.Response) -> bool:
+    """Whether the answer declares a ``Content-Length`` within ``MAX_RESPONSE_BYTES``.
+
+    Such a body can be read whole (HTTP/1.1 peers cannot send more than they declared),
+    which saves copying the response; others are read chunk by chunk up to the limit.
+    """
+    declared = response.headers.get("content-length", "")
+    return declared.isdigit() and int(declared) <= MAX_RESPONSE_BYTES
 
 
 def with_body(response: httpx.Response, body: bytes, *, garbled: bool = False) -> httpx.Response:
