@@ -124,13 +124,23 @@ class ActiveCampaignEmulator:
 
     def client(self, **client_options: Any) -> ActiveCampaign:
         """An ``ActiveCampaign`` wired to this emulator and its clock; options override."""
-        http = httpx.Client(transport=self.transport())
-        return ActiveCampaign(**self._client_options(http, client_options))
+        options = self._client_options(None, client_options)
+        if options["http_client"] is None:
+            options["http_client"] = httpx.Client(transport=self.transport())
+            client = ActiveCampaign(**options)
+            client._owns_http = True  # made here for the client: closing it closes this too
+            return client
+        return ActiveCampaign(**options)
 
     def async_client(self, **client_options: Any) -> AsyncActiveCampaign:
         """An ``AsyncActiveCampaign`` wired to this emulator and its clock; options override."""
-        http = httpx.AsyncClient(transport=self.async_transport())
-        return AsyncActiveCampaign(**self._client_options(http, client_options))
+        options = self._client_options(None, client_options)
+        if options["http_client"] is None:
+            options["http_client"] = httpx.AsyncClient(transport=self.async_transport())
+            client = AsyncActiveCampaign(**options)
+            client._owns_http = True  # made here for the client: closing it closes this too
+            return client
+        return AsyncActiveCampaign(**options)
 
     # -- serving ------------------------------------------------------------------
 
