@@ -22,6 +22,7 @@ from activecampaign_client import (
     AsyncActiveCampaign,
     ConflictError,
     CustomField,
+    NotFoundError,
     Operation,
     UnprocessableEntityError,
 )
@@ -30,10 +31,6 @@ __all__ = ["Catalog", "CatalogName", "FieldRef"]
 
 CatalogName = Literal["tags", "fields", "events", "domains"]
 Client = ActiveCampaign | AsyncActiveCampaign
-
-
-# Reloading the tag list after a duplicate answer: at most this often.
-_DUPLICATE_INTERVAL = 1.0
 
 
 def _is_duplicate(exc: UnprocessableEntityError) -> bool:
@@ -140,15 +137,46 @@ class Catalog:
         try:
             tag = yield from self.client.tags.create.operation(name)
         except UnprocessableEntityError as exc:
-            # Someone created it since we loaded: refresh instead of failing the event (at
-            # most once a second, however many events hit the same duplicate at once).
-            if _is_duplicate(exc) and self._claim("tags after duplicate", _DUPLICATE_INTERVAL):
-                yield from self.load("tags")
+            if not _is_duplicate(exc):
+                raise
+            # Created elsewhere since we loaded: look this one name up (a search, not a
+            # reload, so any number of events hitting the same duplicate at once all find it).
+            matches = yield from self.client.tags.list.operation(search=name)
+            for match in matches:
+                self.tags.setdefault(_key(match.tag), match.id)
             if _key(name) in self.tags:
                 return self.tags[_key(name)]
             raise
         self.tags[_key(name)] = tag.id
         return tag.id
+
+    def link_tag(self, contact_id: str, name: str) -> Operation[None]:
+        """Put tag ``name`` on a contact, creating the tag if need be.
+
+        If the id we knew is refused (the tag was deleted since we loaded), the name is
+        resolved again once; a link that exists already is what we wanted.
+        """
+        tag_id = yield from self.tag_id(name)
+        try:
+            yield from self.client.contact_tags.add.operation(contact_id, tag_id)
+        except (NotFoundError, UnprocessableEntityError) as exc:
+            if isinstance(exc, UnprocessableEntityError) and _is_duplicate(exc):
+                return
+            self.forget_tag(name)
+            tag_id = yield from self.tag_id(name)
+            yield from self.client.contact_tags.add.operation(contact_id, tag_id)
+
+    def claim_recheck(self, what: str) -> bool:
+        """Whether to check ``what`` again now: once per ``refresh_interval``."""
+        return self._claim(what, self.refresh_interval)
+
+    def forget_tag(self, name: str) -> None:
+        """Drop ``name`` from the cache: the account no longer has the id we knew."""
+        self.tags.pop(_key(name), None)
+
+    def forget_event(self, name: str) -> None:
+        """Drop ``name`` from the cache: trackcmp refused it, it may have been deleted."""
+        self.events.discard(name)
 
     def ensure_event(self, name: str) -> Operation[None]:
         """Register event ``name`` in the account unless it already is."""

@@ -72,7 +72,9 @@ class DeliveryResult:
             # Not the event's fault: fixing the destination's config would deliver it.
             return cls(400, False, f"destination configuration: {exc}", field="config", **context)
         if isinstance(exc, EventTrackingError):
-            return cls(400, False, str(exc), **context)
+            # trackcmp refuses what our settings make wrong (actid, event key); an unknown
+            # name was registered again before this point.
+            return cls(400, False, str(exc), field="config", **context)
         if isinstance(exc, APIStatusError):
             status = exc.status_code
             if isinstance(exc, RateLimitError):

@@ -102,8 +102,7 @@ class IdentifyPlan:
         )
         contact_id = synced.contact.id
         for name in self.tags:
-            tag_id = yield from catalog.tag_id(name)
-            yield from client.contact_tags.add.operation(contact_id, tag_id)
+            yield from catalog.link_tag(contact_id, name)
         for change in self.lists:
             if change.subscribe:
                 yield from client.contact_lists.subscribe.operation(contact_id, change.list_id)

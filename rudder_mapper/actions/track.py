@@ -9,6 +9,7 @@ from activecampaign_client import (
     APIConnectionError,
     APITimeoutError,
     ConfigurationError,
+    EventTrackingError,
     InternalServerError,
     InvalidInputError,
     Operation,
@@ -53,7 +54,22 @@ class TrackPlan:
                 "track and screen events need actid and event_key (RudderStack's actid and "
                 "eventKey; in ActiveCampaign: Settings > Tracking > Event Tracking)"
             )
+        cached = self.event in catalog.events
         yield from catalog.ensure_event(self.event)
+        try:
+            yield from self._record(catalog)
+        except EventTrackingError:
+            if not cached or not catalog.claim_recheck(f"event {self.event}"):
+                raise
+            # trackcmp refused a name we only knew from the cache: it may have been deleted
+            # since. Nothing was recorded, so register it again and try once more (once per
+            # name and refresh interval: a wrong event key must not double every event).
+            catalog.forget_event(self.event)
+            yield from catalog.ensure_event(self.event)
+            yield from self._record(catalog)
+        return list(self.warnings)
+
+    def _record(self, catalog: Catalog) -> Operation[None]:
         try:
             yield from catalog.client.event_tracking.track.operation(
                 self.event, email=self.email, eventdata=self.eventdata
@@ -62,7 +78,6 @@ class TrackPlan:
             if isinstance(exc, APIConnectionError) and exc.never_sent:
                 raise
             raise AmbiguousOutcome(exc) from exc
-        return list(self.warnings)
 
 
 def _eventdata(message: Message) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from .conftest import EmulatorHarness, seeded_emulator
@@ -164,3 +165,39 @@ async def test_a_refused_name_is_not_taken_for_an_existing_one(
     retried = await harness.process(_page("https://new.example.com"))
     assert retried.delivered
     assert list(emulator.domains().values()) == ["new.example.com"]
+
+
+async def test_an_event_name_deleted_in_the_account_is_registered_again(
+    on_emulator: EmulatorHarness,
+) -> None:
+    harness, emulator = await on_emulator()
+    assert (await harness.process(_track("a@example.com", "Signed Up"))).delivered
+    with emulator.client() as admin:
+        admin.event_tracking.delete_event("Signed Up")
+    result = await harness.process(_track("b@example.com", "Signed Up"))
+    assert result.delivered, result.error
+    assert [e.email for e in emulator.tracked_events] == ["a@example.com", "b@example.com"]
+
+
+async def test_a_tag_deleted_in_the_account_is_created_again(on_emulator: EmulatorHarness) -> None:
+    harness, emulator = await on_emulator()
+    assert (await harness.process(_identify("a@example.com", tags=["VIP"]))).delivered
+    [vip_id] = [tag_id for tag_id, name in emulator.tags().items() if name == "VIP"]
+    with emulator.client() as admin:
+        admin.tags.delete(vip_id)
+    result = await harness.process(_identify("b@example.com", tags=["VIP"]))
+    assert result.delivered, result.error
+    contact = emulator.contact("b@example.com")
+    assert contact is not None and contact.tags == {"VIP"}
+
+
+async def test_concurrent_events_all_find_a_tag_created_elsewhere(
+    on_emulator: EmulatorHarness,
+) -> None:
+    harness, emulator = await on_emulator()
+    assert await harness.process(_identify("first@example.com", tags=["Returning User"]))
+    emulator.add_tag("Late Tag")  # after our catalog loaded
+    messages = [_identify(f"u{n}@example.com", tags=["late tag"]) for n in range(8)]
+    results = await asyncio.gather(*(harness.process(m) for m in messages))
+    assert all(r.delivered for r in results), [r.error for r in results if not r.delivered]
+    assert list(emulator.tags().values()).count("Late Tag") == 1
