@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
+import weakref
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from types import TracebackType
@@ -219,8 +220,9 @@ class AsyncActiveCampaignDestination(_DestinationCore[AsyncActiveCampaign]):
     ``async with``, or ``await aclose()``.
     """
 
-    # Created on first use: an asyncio.Lock must belong to the loop that runs the batch.
-    _loop_lock: asyncio.Lock | None = None
+    # One lock per event loop, made on first use there: an asyncio.Lock belongs to one loop,
+    # and a destination may outlive it (one asyncio.run per batch, per-test loops).
+    _loop_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] | None = None
 
     @classmethod
     def from_config(
@@ -248,9 +250,10 @@ class AsyncActiveCampaignDestination(_DestinationCore[AsyncActiveCampaign]):
         )
 
     async def _ensure(self, needs: frozenset[CatalogName]) -> None:
-        if self._loop_lock is None:
-            self._loop_lock = asyncio.Lock()
-        async with self._loop_lock:
+        if self._loop_locks is None:
+            self._loop_locks = weakref.WeakKeyDictionary()
+        lock = self._loop_locks.setdefault(asyncio.get_running_loop(), asyncio.Lock())
+        async with lock:
             for name in sorted(needs):
                 if not self.catalog.is_loaded(name):
                     await self.client.run(self.catalog.load(name))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 
@@ -75,3 +76,24 @@ def test_dead_letters_survive_lone_surrogates(tmp_path: Path, line: str) -> None
     record = json.loads(path.read_text(encoding="utf-8"))
     assert record["message"] == parsed.message
     assert record["dead_letter"]["status_code"] == 400
+
+
+def test_an_async_destination_serves_one_event_loop_after_another() -> None:
+    from activecampaign_client.testing import ActiveCampaignEmulator
+
+    emulator = ActiveCampaignEmulator(latency=0.05)  # answers take (simulated) time
+    destination = AsyncActiveCampaignDestination(emulator.async_client())
+
+    async def concurrently(messages: list[dict[str, object]]) -> list[int]:
+        # Concurrent process() calls wait on the catalog lock while one of them loads it.
+        results = await asyncio.gather(*(destination.process(m) for m in messages))
+        return [r.status_code for r in results]
+
+    tracks = [
+        {"type": "track", "event": "E", "properties": {"email": f"u{n}@example.com"}}
+        for n in range(4)
+    ]
+    pages = [{"type": "page", "properties": {"url": f"https://s{n}.example.com"}} for n in range(4)]
+    # Each asyncio.run is a new loop: the lock must not stay bound to the first one.
+    assert asyncio.run(concurrently(tracks)) == [200] * 4
+    assert asyncio.run(concurrently(pages)) == [200] * 4
