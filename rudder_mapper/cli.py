@@ -145,6 +145,7 @@ def deliver_stream(
     dead_letter: DeadLetterWriter,
     *,
     batch_size: int,
+    skip_ambiguous: bool = False,
 ) -> Summary:
     """Run the pipeline with a progress bar on stderr (hidden when it is not a terminal)."""
     progress = Progress(
@@ -163,6 +164,7 @@ def deliver_stream(
                 _with_progress(stream, size, progress),
                 dead_letter=dead_letter,
                 batch_size=batch_size,
+                skip_ambiguous=skip_ambiguous,
             )
         finally:
             await destination.aclose()
@@ -208,6 +210,14 @@ def send(
     batch_size: BatchOpt = DEFAULT_BATCH_SIZE,
     concurrency: ConcurrencyOpt = 8,
     bulk_threshold: BulkOpt = 10,
+    skip_ambiguous: Annotated[
+        bool,
+        typer.Option(
+            "--skip-ambiguous",
+            help="Replaying dead letters: leave out track events trackcmp may already have "
+            "recorded (at most once); by default they are sent again (at least once).",
+        ),
+    ] = False,
 ) -> None:
     """Deliver the events of a JSONL file to a real ActiveCampaign account."""
     with ExitStack() as stack:
@@ -226,7 +236,14 @@ def send(
             raise
         destination.max_concurrency = concurrency
         destination.bulk_threshold = bulk_threshold
-        summary = deliver_stream(destination, stream, size, letters, batch_size=batch_size)
+        summary = deliver_stream(
+            destination,
+            stream,
+            size,
+            letters,
+            batch_size=batch_size,
+            skip_ambiguous=skip_ambiguous,
+        )
     render_problems(out, summary)
     render_summary(out, summary, simulated=False)
     if dead_letter is not None and letters.written:

@@ -29,6 +29,7 @@ class Line:
     number: int
     message: Any
     problem: DeliveryResult | None = None
+    maybe_applied: bool = False  # a dead letter whose event trackcmp may have recorded
 
 
 def parse_lines(lines: Iterable[str]) -> Iterator[Line]:
@@ -47,17 +48,20 @@ def parse_lines(lines: Iterable[str]) -> Iterator[Line]:
             )
             yield Line(number, text.rstrip("\n"), problem)
             continue
+        maybe_applied = False
         if (
             isinstance(value, dict)
             and isinstance(value.get("dead_letter"), dict)
             and ("message" in value)
         ):
-            value = value["message"]  # replaying a dead-letter file
+            # Replaying a dead-letter file: the message, and whether it may have landed.
+            maybe_applied = value["dead_letter"].get("maybe_applied") is True
+            value = value["message"]
         if not isinstance(value, dict):
             problem = DeliveryResult(400, False, f"line {number}: not a JSON object", field="line")
             yield Line(number, value, problem)
             continue
-        yield Line(number, value)
+        yield Line(number, value, maybe_applied=maybe_applied)
 
 
 class DeadLetterWriter:
@@ -78,6 +82,7 @@ class DeadLetterWriter:
                 "retryable": result.retryable,
                 "error": result.error,
                 "field": result.field,
+                "maybe_applied": result.maybe_applied,
             },
             "message": line.message,
         }
@@ -94,6 +99,8 @@ class Summary:
     delivered: int = 0
     rejected: int = 0
     failed_retryable: int = 0
+    maybe_applied: int = 0
+    skipped: int = 0
     warnings: int = 0
     requests: int = 0
     elapsed: float = 0.0
@@ -107,6 +114,7 @@ class Summary:
         if result.delivered:
             self.delivered += 1
             return
+        self.maybe_applied += result.maybe_applied
         if result.retryable:
             self.failed_retryable += 1
         else:
@@ -119,10 +127,15 @@ class Summary:
         """API and trackcmp requests per event read."""
         return self.requests / self.events if self.events else 0.0
 
+    def skip(self) -> None:
+        """Count a dead letter left out of a replay (it may have been recorded already)."""
+        self.events += 1
+        self.skipped += 1
+
     @property
     def exit_code(self) -> int:
-        """0 when every event was delivered, 1 otherwise."""
-        return 0 if self.delivered == self.events else 1
+        """0 when every event was delivered (or skipped on purpose), 1 otherwise."""
+        return 0 if self.delivered + self.skipped == self.events else 1
 
 
 def _batches(lines: Iterator[Line], size: int) -> Iterator[list[Line]]:
@@ -143,13 +156,23 @@ async def run_stream(
     dead_letter: DeadLetterWriter,
     batch_size: int = DEFAULT_BATCH_SIZE,
     on_batch: Callable[[int], None] | None = None,
+    skip_ambiguous: bool = False,
 ) -> Summary:
-    """Deliver every line; count results and dead-letter what was not delivered."""
+    """Deliver every line; count results and dead-letter what was not delivered.
+
+    ``skip_ambiguous``: when replaying dead letters, leave out the track events trackcmp may
+    already have recorded (``maybe_applied``): at most once instead of at least once.
+    """
     summary = Summary()
     started = time.perf_counter()
     clock_start = destination.client.clock.now()
     requests_before = destination.client.requests_sent
     for batch in _batches(parse_lines(lines), batch_size):
+        if skip_ambiguous:
+            for line in batch:
+                if line.maybe_applied:
+                    summary.skip()
+            batch = [line for line in batch if not line.maybe_applied]
         valid = [line for line in batch if line.problem is None]
         results = dict(
             zip(

@@ -20,6 +20,10 @@ def render_summary(console: Console, summary: Summary, *, simulated: bool) -> No
     table.add_row("delivered", f"[green]{summary.delivered:,}[/green]")
     table.add_row("rejected (bad events, not retryable)", f"[red]{summary.rejected:,}[/red]")
     table.add_row("failed, retryable", f"[yellow]{summary.failed_retryable:,}[/yellow]")
+    if summary.maybe_applied:
+        table.add_row("  of which trackcmp may have recorded", f"{summary.maybe_applied:,}")
+    if summary.skipped:
+        table.add_row("skipped (may already be recorded)", f"{summary.skipped:,}")
     table.add_row("warnings (values not applied)", f"{summary.warnings:,}")
     table.add_row("requests made", f"{summary.requests:,}")
     table.add_row("requests per event", f"{summary.requests_per_event:.2f}")

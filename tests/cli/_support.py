@@ -170,6 +170,7 @@ def read_dead_letters(path: Path) -> list[dict[str, Any]]:
             "retryable",
             "error",
             "field",
+            "maybe_applied",
         }, record
     return records
 

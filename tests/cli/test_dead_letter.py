@@ -73,6 +73,7 @@ def test_every_undelivered_line_is_written_with_its_reason(
         "retryable": False,
         "error": None,
         "field": "line",
+        "maybe_applied": False,
     }
     assert "line 2: not valid JSON" in not_json["dead_letter"]["error"]
 
@@ -96,6 +97,8 @@ def test_every_undelivered_line_is_written_with_its_reason(
         assert record["dead_letter"]["status_code"] == 503
         assert record["dead_letter"]["retryable"] is True
         assert path in record["dead_letter"]["error"]
+    # A 503 from trackcmp may come after it recorded the event; a failed sync is harmless.
+    assert [by_line[n]["dead_letter"]["maybe_applied"] for n in (5, 6)] == [True, False]
 
     emulator = account.emulator
     assert emulator.tracked_events == []
@@ -133,6 +136,21 @@ def test_replaying_the_dead_letter_file_delivers_the_retryable_events(
     assert [r["message"] for r in remaining] == ["{not json", [1, 2], BAD_EMAIL]
     assert all(r["dead_letter"]["retryable"] is False for r in remaining)
     assert [r["dead_letter"]["line"] for r in remaining] == [1, 2, 3]  # lines of dead.jsonl
+
+
+def test_an_at_most_once_replay_skips_what_trackcmp_may_have_recorded(
+    account: Account, tmp_path: Path
+) -> None:
+    dead, _ = _send_with_faults(account, tmp_path)
+    account.emulator.faults.clear()
+
+    result = account.send(str(dead), "--skip-ambiguous")
+
+    numbers = summary(result.stdout)
+    assert (numbers["events"], numbers["delivered"], numbers["rejected"]) == (5, 1, 3)
+    assert "skipped (may already be recorded)" in result.stdout
+    assert account.emulator.tracked_events == []  # the ambiguous track was left out
+    assert account.emulator.contact("sync@example.com") is not None
 
 
 def test_replay_of_retryable_failures_only_exits_0(account: Account, tmp_path: Path) -> None:
