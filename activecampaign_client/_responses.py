@@ -249,7 +249,8 @@ def decode_response(request: ApiRequest, response: httpx.Response, *, wall_time:
 def map_transport_error(request: ApiRequest, exc: httpx.HTTPError) -> APIConnectionError:
     """Our error for an httpx failure without an answer (transport errors, and any other
     httpx error a transport may raise); its message never includes request data."""
-    never_sent = isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))
+    # No connection was made, or none was free in the pool: the request never left us.
+    never_sent = isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
     kind = type(exc).__name__
     if isinstance(exc, httpx.TimeoutException):
         return APITimeoutError(

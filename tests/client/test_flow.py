@@ -278,7 +278,12 @@ REPLAYED: dict[str, Callable[[Both], Any]] = {
 }
 
 AMBIGUOUS = [httpx.ReadTimeout("slow"), httpx.RemoteProtocolError("reset"), reply(503)]
-SURELY_NOT_ACTED_ON = [httpx.ConnectError("refused"), reply(429, headers={"Retry-After": "1"})]
+# A pool timeout, like a refused connection, never left the client: the server saw nothing.
+SURELY_NOT_ACTED_ON = [
+    httpx.ConnectError("refused"),
+    httpx.PoolTimeout("no free connection in the pool"),
+    reply(429, headers={"Retry-After": "1"}),
+]
 
 
 @pytest.mark.parametrize("failure", AMBIGUOUS, ids=["timeout", "reset", "503"])
@@ -294,7 +299,9 @@ async def test_creates_and_deletes_are_not_replayed_after_an_ambiguous_failure(
     assert len(server.requests) == 1
 
 
-@pytest.mark.parametrize("failure", SURELY_NOT_ACTED_ON, ids=["connect-error", "429"])
+@pytest.mark.parametrize(
+    "failure", SURELY_NOT_ACTED_ON, ids=["connect-error", "pool-timeout", "429"]
+)
 @pytest.mark.parametrize("name", sorted(NOT_REPLAYED))
 async def test_creates_and_deletes_are_retried_when_surely_not_acted_on(
     mock_api: MockApi, name: str, failure: Answer
