@@ -38,15 +38,20 @@ _STATUS_ERRORS: dict[int, type[APIStatusError]] = {
     422: UnprocessableEntityError,
     429: RateLimitError,
 }
-_TAG = re.compile(r"<[^>]+>")
+# An excerpt is read from this many characters at most: regexes on broken HTML can take
+# time that grows with the square of the text, and bodies may reach MAX_RESPONSE_BYTES.
+_SNIPPET_SCAN = 8192
+# A script or style element; one still open where the scanned text ends runs to its end.
+_HIDDEN = re.compile(r"<(script|style)\b.*?(?:</\1\s*>|\Z)", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^<>]*>")  # not [^>]: a run of "<" without ">" would be quadratic
 _SPACE = re.compile(r"\s+")
 
 
 def _snippet(text: str, limit: int = 160) -> str:
     """A short, single-line, tag-free excerpt of a body for an error message."""
+    text = text[:_SNIPPET_SCAN]
     if "<" in text:
-        text = re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", text)
-        text = _TAG.sub(" ", text)
+        text = _TAG.sub(" ", _HIDDEN.sub(" ", text))
     text = _SPACE.sub(" ", text).strip()
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -112,7 +117,8 @@ def _status_error(request: ApiRequest, response: httpx.Response, now: float) -> 
         body = response.text
     errors = _parse_errors(body)
     reason = response.reason_phrase or "error"
-    fallback = _snippet(body) if isinstance(body, str) and body.strip() else reason
+    # A page that is all markup (or script) leaves no excerpt: the reason phrase then.
+    fallback = (_snippet(body) if isinstance(body, str) else "") or reason
     message = f"{request.describe()} -> {status}: {_message(body, errors, fallback)}"
     kwargs: dict[str, Any] = {
         "status_code": status,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -174,3 +175,63 @@ def test_any_answer_is_a_model_or_a_typed_error(
         except ActiveCampaignError as error:
             assert str(error)
             assert isinstance(error.retryable, bool)
+
+
+class _Spy:
+    """Stands in for a compiled pattern or the ``re`` module, noting how long each text it
+    is given is; everything else goes to the real thing."""
+
+    def __init__(self, real: Any, seen: list[int]) -> None:
+        self._real = real
+        self._seen = seen
+
+    def __getattr__(self, name: str) -> Any:
+        attribute = getattr(self._real, name)
+        if not callable(attribute):
+            return attribute
+
+        def noted(*args: Any, **kwargs: Any) -> Any:
+            self._seen.extend(len(a) for a in args if isinstance(a, (str, bytes)))
+            return attribute(*args, **kwargs)
+
+        return noted
+
+
+def test_an_error_snippet_scans_a_few_kilobytes_whatever_the_body(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Broken HTML (tags opened, never closed) made the snippet's regexes quadratic in the
+    # body: 200 KB took 18 s, and bodies may reach 16 MiB. No regex may see more than a
+    # few KB of it, however the body is made.
+    from activecampaign_client import _responses
+
+    seen: list[int] = []
+    for name, value in vars(_responses).items():
+        if isinstance(value, re.Pattern) or value is re:
+            monkeypatch.setattr(_responses, name, _Spy(value, seen))
+    for body in (b"<script>" * 25_000, b"<" * 200_000, b"<style a='" * 20_000):
+        with (
+            sync_client(answer(503, body, "text/html"), max_retries=0) as client,
+            pytest.raises(InternalServerError),
+        ):
+            client.tags.get(1)
+    assert seen
+    assert max(seen) <= 16_384
+
+
+@pytest.mark.parametrize(
+    ("page", "snippet"),
+    [
+        ("<html><script>var a = '<b>';</script><p>Service  Unavailable</p>", "Service Unavailable"),
+        ("<STYLE>p {}</Style >Down for <b>maintenance</b>", "Down for maintenance"),
+        # A script longer than what is scanned never shows its code.
+        ("<html><script>" + "var x = 1;" * 2_000 + "</script>Down</html>", "Service Unavailable"),
+    ],
+)
+def test_an_error_snippet_leaves_out_scripts_styles_and_tags(page: str, snippet: str) -> None:
+    with (
+        sync_client(answer(503, page.encode(), "text/html"), max_retries=0) as client,
+        pytest.raises(InternalServerError) as raised,
+    ):
+        client.tags.get(1)
+    assert str(raised.value).endswith(f"-> 503: {snippet}")
