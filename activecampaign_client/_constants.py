@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx
 
 __all__ = [
+    "ACCEPT_ENCODING",
     "API_PREFIX",
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_REQUESTS_PER_SECOND",
@@ -22,6 +23,10 @@ __all__ = [
 ]
 
 API_PREFIX = "/api/3"
+
+# The content codings asked for: only zlib's, which the client inflates under its size cap
+# (httpx would add br and zstd when their packages are installed, inflating those uncapped).
+ACCEPT_ENCODING = "gzip, deflate"
 TRACKCMP_URL = "https://trackcmp.net/event"
 
 # ActiveCampaign's documented budget: 5 requests per second per account, shared by every key.

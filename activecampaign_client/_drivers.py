@@ -1,9 +1,10 @@
 """The only code that performs I/O: carry out the commands of a flow, sync or async.
 
-Bodies are streamed and read only up to ``MAX_RESPONSE_BYTES`` (plus one chunk), so a
-hostile or broken server cannot make the client hold an arbitrarily large answer. A body
-that cannot be decoded (its ``Content-Encoding`` lies) is passed on marked as garbled; any
-other httpx failure is thrown into the flow, which maps it to our error tree.
+Bodies are streamed raw and decoded by ``BodyReader`` only up to ``MAX_RESPONSE_BYTES``,
+compressed or not, so a hostile or broken server cannot make the client hold an
+arbitrarily large answer. A body that cannot be decoded (its ``Content-Encoding`` lies) is
+passed on marked as garbled; any httpx failure is thrown into the flow, which maps it to
+our error tree.
 """
 
 from __future__ import annotations
@@ -17,9 +18,8 @@ from typing import Any, TypeVar
 
 import httpx
 
-from ._constants import MAX_RESPONSE_BYTES
 from ._flow import FlowContext, Operation, Send, Sleep, execute
-from ._responses import declared_within_limit, with_body
+from ._responses import BodyReader
 
 __all__ = ["AsyncDriver", "SyncDriver"]
 
@@ -83,20 +83,17 @@ class SyncDriver:
 
     def _exchange(self, command: Send) -> httpx.Response:
         response = self.http.send(command.request, follow_redirects=False, stream=True)
-        body, garbled = bytearray(), False
+        body = BodyReader(response)
         try:
-            if declared_within_limit(response):
+            if body.read_whole:
                 response.read()
                 return response
-            for chunk in response.iter_bytes():
-                body += chunk
-                if len(body) > MAX_RESPONSE_BYTES:
-                    break  # enough to know it is too large; decode_response says so
-        except httpx.DecodingError:
-            garbled = True  # e.g. "Content-Encoding: gzip" on a body that is not
+            for chunk in response.iter_raw():  # raw: BodyReader inflates under its cap
+                if not body.feed(chunk):
+                    break
         finally:
             response.close()
-        return with_body(response, bytes(body), garbled=garbled)
+        return body.response(response)
 
 
 class AsyncDriver:
@@ -130,17 +127,14 @@ class AsyncDriver:
 
     async def _exchange(self, command: Send) -> httpx.Response:
         response = await self.http.send(command.request, follow_redirects=False, stream=True)
-        body, garbled = bytearray(), False
+        body = BodyReader(response)
         try:
-            if declared_within_limit(response):
+            if body.read_whole:
                 await response.aread()
                 return response
-            async for chunk in response.aiter_bytes():
-                body += chunk
-                if len(body) > MAX_RESPONSE_BYTES:
-                    break  # enough to know it is too large; decode_response says so
-        except httpx.DecodingError:
-            garbled = True  # e.g. "Content-Encoding: gzip" on a body that is not
+            async for chunk in response.aiter_raw():  # raw: BodyReader inflates under its cap
+                if not body.feed(chunk):
+                    break
         finally:
             await response.aclose()
-        return with_body(response, bytes(body), garbled=garbled)
+        return body.response(response)

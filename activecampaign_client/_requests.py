@@ -15,7 +15,7 @@ from urllib.parse import quote, urlencode
 import httpx
 
 from ._config import ClientConfig
-from ._constants import API_PREFIX, TRACKCMP_URL
+from ._constants import ACCEPT_ENCODING, API_PREFIX, TRACKCMP_URL
 from ._exceptions import InvalidInputError
 
 __all__ = ["ApiRequest", "Budget", "build_http_request", "object_id", "segment"]
@@ -114,7 +114,12 @@ def build_http_request(request: ApiRequest, config: ClientConfig) -> httpx.Reque
 
 
 def _build(request: ApiRequest, config: ClientConfig) -> httpx.Request:
-    headers = {"Accept": "application/json", "User-Agent": _USER_AGENT}
+    # Only the codings the client can inflate under its size cap (see BodyReader).
+    headers = {
+        "Accept": "application/json",
+        "Accept-Encoding": ACCEPT_ENCODING,
+        "User-Agent": _USER_AGENT,
+    }
     content: bytes | None = None
     if request.json is not None:
         headers["Content-Type"] = "application/json"

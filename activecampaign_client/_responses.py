@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import zlib
 from typing import Any
 
 import httpx
@@ -27,7 +28,12 @@ from ._exceptions import (
 from ._requests import ApiRequest
 from ._retry import parse_retry_after
 
-__all__ = ["declared_within_limit", "decode_response", "map_transport_error", "with_body"]
+__all__ = [
+    "BodyReader",
+    "decode_response",
+    "map_transport_error",
+    "with_body",
+]
 
 _STATUS_ERRORS: dict[int, type[APIStatusError]] = {
     400: BadRequestError,
@@ -146,23 +152,102 @@ def _status_error(request: ApiRequest, response: httpx.Response, now: float) -> 
 
 # Marks a response whose body could not be decoded; its value is the Content-Encoding.
 _GARBLED = "activecampaign_client.garbled_body"
+# Marks a response whose body went past MAX_RESPONSE_BYTES (and was not read further).
+_OVERSIZE = "activecampaign_client.oversize_body"
+
+# The content codings the client undoes (ACCEPT_ENCODING): zlib's, whose output can be
+# capped. A server sending another one although not asked sends a garbled answer.
+_ZLIB_WBITS = {
+    "gzip": zlib.MAX_WBITS | 16,
+    "x-gzip": zlib.MAX_WBITS | 16,
+    "deflate": zlib.MAX_WBITS,
+}
 
 
-def declared_within_limit(response: httpx.Response) -> bool:
-    """Whether the answer declares a ``Content-Length`` within ``MAX_RESPONSE_BYTES``.
+class _Inflater:
+    """Undoes one zlib coding, never producing more than ``limit + 1`` bytes in all."""
 
-    Such a body can be read whole (HTTP/1.1 peers cannot send more than they declared),
-    which saves copying the response; others are read chunk by chunk up to the limit.
+    def __init__(self, coding: str, limit: int) -> None:
+        self._coding = coding
+        self._zlib = zlib.decompressobj(_ZLIB_WBITS[coding])
+        self._first = True
+        self.room = limit + 1
+
+    def inflate(self, data: bytes) -> bytes:
+        """What ``data`` inflates to, cut where the output would pass ``room``."""
+        if self.room <= 0:  # zlib reads a max_length of 0 as "no limit"
+            return b""
+        first, self._first = self._first, False
+        try:
+            out = self._zlib.decompress(data, self.room)
+        except zlib.error:
+            if not (first and self._coding == "deflate"):
+                raise
+            # "deflate" as some servers send it: without the zlib wrapper (as httpx reads it).
+            self._zlib = zlib.decompressobj(-zlib.MAX_WBITS)
+            out = self._zlib.decompress(data, self.room)
+        # Output short of ``room`` means every input byte was used: one call per chunk.
+        self.room -= len(out)
+        return out
+
+
+class BodyReader:
+    """Reads a streamed answer's body within ``MAX_RESPONSE_BYTES``, compressed or not.
+
+    An answer without a content coding that declares a ``Content-Length`` within the limit
+    can be read whole (``read_whole``: HTTP/1.1 peers cannot send more than they declared),
+    which saves copying it. Any other body is fed chunk by chunk, as received, and
+    inflated here under a cap: a compressed body's Content-Length says nothing of its
+    inflated size (130 KB of gzip can hold 128 MiB), and httpx would inflate each chunk
+    it receives in full. Reading stops once the body is past the limit or undecodable.
     """
-    declared = response.headers.get("content-length", "")
-    return declared.isdigit() and int(declared) <= MAX_RESPONSE_BYTES
+
+    def __init__(self, response: httpx.Response, limit: int = MAX_RESPONSE_BYTES) -> None:
+        self._limit = limit
+        self._body = bytearray()
+        self.oversize = False
+        encoding = response.headers.get("content-encoding", "")
+        codings = [c.strip().lower() for c in encoding.split(",")]
+        codings = [c for c in codings if c not in ("", "identity")]
+        # Codings are listed in the order they were applied: undone last to first.
+        self._inflaters = [_Inflater(c, limit) for c in reversed(codings) if c in _ZLIB_WBITS]
+        self.garbled = len(self._inflaters) < len(codings)
+        declared = response.headers.get("content-length", "")
+        self.read_whole = response.is_stream_consumed or (
+            # A body its transport already read (an httpx.MockTransport handler's
+            # ``Response(content=...)``) is in memory, decoded: nothing left to cap.
+            not codings and declared.isdigit() and int(declared) <= limit
+        )
+
+    def feed(self, chunk: bytes) -> bool:
+        """Take the next raw chunk; False once nothing more needs reading."""
+        if self.garbled or self.oversize:
+            return False
+        try:
+            for inflater in self._inflaters:
+                chunk = inflater.inflate(chunk)
+                self.oversize = self.oversize or inflater.room <= 0
+        except zlib.error:
+            self.garbled = True  # e.g. "Content-Encoding: gzip" on a body that is not
+            return False
+        room = self._limit + 1 - len(self._body)
+        self._body += chunk[:room]
+        self.oversize = self.oversize or len(chunk) >= room
+        return not self.oversize
+
+    def response(self, response: httpx.Response) -> httpx.Response:
+        """A read copy of ``response`` holding the body read (see ``with_body``)."""
+        return with_body(response, bytes(self._body), garbled=self.garbled, oversize=self.oversize)
 
 
-def with_body(response: httpx.Response, body: bytes, *, garbled: bool = False) -> httpx.Response:
-    """A read copy of a streamed ``response`` holding ``body`` (already decompressed).
+def with_body(
+    response: httpx.Response, body: bytes, *, garbled: bool = False, oversize: bool = False
+) -> httpx.Response:
+    """A read copy of a streamed ``response`` holding ``body`` (already decoded).
 
     ``garbled``: the body could not be decoded (``Content-Encoding: gzip`` on a body that is
     not gzip); the copy has an empty body and ``decode_response`` treats it as garbled.
+    ``oversize``: the body goes on past ``MAX_RESPONSE_BYTES``; ``body`` is its start.
     """
     headers = [
         (name, value)
@@ -173,6 +258,8 @@ def with_body(response: httpx.Response, body: bytes, *, garbled: bool = False) -
     if garbled:
         extensions[_GARBLED] = response.headers.get("content-encoding", "")
         body = b""
+    elif oversize:
+        extensions[_OVERSIZE] = True
     return httpx.Response(
         response.status_code,
         headers=headers,
@@ -200,10 +287,10 @@ def decode_response(request: ApiRequest, response: httpx.Response, *, wall_time:
             status_code=status,
             **common,
         )
-    if len(response.content) > MAX_RESPONSE_BYTES:
+    if _OVERSIZE in response.extensions or len(response.content) > MAX_RESPONSE_BYTES:
         raise InternalServerError(
-            f"{request.describe()} -> {status}: answer of {len(response.content)} bytes exceeds "
-            f"the {MAX_RESPONSE_BYTES}-byte limit",
+            f"{request.describe()} -> {status}: the answer exceeds the "
+            f"{MAX_RESPONSE_BYTES}-byte limit; it was not read further",
             status_code=status,
             **common,
         )

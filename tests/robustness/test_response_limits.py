@@ -7,7 +7,9 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from collections.abc import Callable
+import tracemalloc
+import zlib
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from typing import Any
 
 import httpx
@@ -235,3 +237,136 @@ def test_an_error_snippet_leaves_out_scripts_styles_and_tags(page: str, snippet:
     ):
         client.tags.get(1)
     assert str(raised.value).endswith(f"-> 503: {snippet}")
+
+
+def _compressed(coding: str, pieces: Iterable[bytes]) -> bytes:
+    """``pieces`` joined and compressed for a ``Content-Encoding`` of ``coding``."""
+    wbits = {"gzip": 31, "deflate": 15, "raw-deflate": -15}[coding]
+    packer = zlib.compressobj(9, zlib.DEFLATED, wbits)
+    return b"".join(packer.compress(piece) for piece in pieces) + packer.flush()
+
+
+@pytest.fixture(scope="module")
+def gzip_bomb() -> bytes:
+    """About 130 KB that inflate to eight times the size limit (128 MiB of spaces)."""
+    return _compressed("gzip", (b" " * (1 << 20) for _ in range(8 * MAX_RESPONSE_BYTES >> 20)))
+
+
+def _peak_memory(call: Callable[[], Any]) -> int:
+    """The most memory Python held at once (beyond what it held before) during ``call``."""
+    tracemalloc.start()
+    try:
+        call()
+    finally:
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    return peak
+
+
+@pytest.mark.parametrize("flavour", ["sync", "async"])
+def test_a_compressed_answer_is_inflated_only_up_to_the_size_limit(
+    gzip_bomb: bytes, flavour: str
+) -> None:
+    # Its Content-Length (the compressed size, 130 KB) is well within the limit: the
+    # client once took that as leave to read the body whole, inflating all 128 MiB. And
+    # httpx inflates each chunk it receives whole: here, one chunk of 130 KB.
+    headers = {"Content-Encoding": "gzip", "Content-Length": str(len(gzip_bomb))}
+
+    def respond(request: httpx.Request) -> httpx.Response:
+        # stream=: received as from a socket (content= would be inflated right here).
+        return httpx.Response(200, headers=headers, stream=httpx.ByteStream(gzip_bomb))
+
+    def call() -> None:
+        with pytest.raises(InternalServerError, match="exceeds"):
+            if flavour == "sync":
+                with sync_client(respond, max_retries=0) as client:
+                    client.tags.get(1)
+            else:
+
+                async def fetch() -> None:
+                    async with async_client(respond, max_retries=0) as client:
+                        await client.tags.get(1)
+
+                asyncio.run(fetch())
+
+    assert _peak_memory(call) < 3 * MAX_RESPONSE_BYTES
+
+
+TAG_JSON = b'{"tag": {"id": "7", "tag": "' + b"VIP " * 5_000 + b'"}}'
+
+
+@pytest.mark.parametrize(
+    ("coding", "body"),
+    [
+        pytest.param("gzip", _compressed("gzip", [TAG_JSON]), id="gzip"),
+        pytest.param("x-gzip", _compressed("gzip", [TAG_JSON]), id="x-gzip"),
+        pytest.param("deflate", _compressed("deflate", [TAG_JSON]), id="deflate"),
+        # "deflate" sent without its zlib wrapper, as some servers do
+        pytest.param("deflate", _compressed("raw-deflate", [TAG_JSON]), id="raw-deflate"),
+        pytest.param("GZIP", _compressed("gzip", [TAG_JSON]), id="upper-case"),
+        pytest.param("identity", TAG_JSON, id="identity"),
+        pytest.param("gzip, identity", _compressed("gzip", [TAG_JSON]), id="gzip-identity"),
+        pytest.param(
+            "deflate, gzip",
+            _compressed("gzip", [_compressed("deflate", [TAG_JSON])]),
+            id="deflate-then-gzip",
+        ),
+    ],
+)
+@pytest.mark.parametrize("declared", [True, False], ids=["content-length", "chunked"])
+@pytest.mark.parametrize("flavour", ["sync", "async"])
+def test_compressed_answers_are_decoded(
+    coding: str, body: bytes, declared: bool, flavour: str
+) -> None:
+    pieces = [body[i : i + 100] for i in range(0, len(body), 100)]
+    headers = {"Content-Type": "application/json", "Content-Encoding": coding}
+    if declared:
+        headers["Content-Length"] = str(len(body))
+
+    def respond(request: httpx.Request) -> httpx.Response:
+        assert request.headers["Accept-Encoding"] == "gzip, deflate"
+        if flavour == "sync":
+            return httpx.Response(200, headers=headers, stream=_Chunks(pieces))
+        return httpx.Response(200, headers=headers, stream=_AsyncChunks(pieces))
+
+    if flavour == "sync":
+        with sync_client(respond, max_retries=0) as client:
+            tag = client.tags.get(7)
+    else:
+
+        async def fetch() -> Any:
+            async with async_client(respond, max_retries=0) as client:
+                return await client.tags.get(7)
+
+        tag = asyncio.run(fetch())
+    assert (tag.id, len(tag.tag)) == ("7", 20_000)
+
+
+@pytest.mark.parametrize("coding", ["br", "zstd", "compress", "gzip, br"])
+def test_a_coding_the_client_did_not_ask_for_is_a_garbled_answer(coding: str) -> None:
+    def respond(request: httpx.Request) -> httpx.Response:
+        headers = {"Content-Type": "application/json", "Content-Encoding": coding}
+        return httpx.Response(200, headers=headers, stream=httpx.ByteStream(TAG_JSON))
+
+    with (
+        sync_client(respond, max_retries=0) as client,
+        pytest.raises(InternalServerError, match="could not be decoded"),
+    ):
+        client.tags.get(7)
+
+
+class _Chunks(httpx.SyncByteStream):
+    def __init__(self, pieces: list[bytes]) -> None:
+        self._pieces = pieces
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield from self._pieces
+
+
+class _AsyncChunks(httpx.AsyncByteStream):
+    def __init__(self, pieces: list[bytes]) -> None:
+        self._pieces = pieces
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        for piece in self._pieces:
+            yield piece
