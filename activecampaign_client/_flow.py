@@ -21,7 +21,7 @@ import httpx
 from ._clock import Clock
 from ._config import ClientConfig
 from ._exceptions import ActiveCampaignError, APIConnectionError, RateLimitError
-from ._limiter import RateLimiter, reserve_all
+from ._limiter import RateLimiter, reserve_when_free
 from ._requests import ApiRequest, build_http_request
 from ._responses import decode_response, map_transport_error
 from ._retry import RetryPolicy
@@ -80,17 +80,21 @@ class FlowContext:
             self.requests_sent += 1
 
     def limiters_for(self, request: ApiRequest) -> list[RateLimiter]:
-        """Budgets this request spends, slowest first: bulk import spends its own per-minute
-        budget and the account's per-second one."""
+        """Budgets this request spends: bulk import spends its own per-minute budget and
+        the account's per-second one."""
         names = [request.budget, "api"] if request.budget.startswith("bulk") else [request.budget]
         return [self.limiters[name] for name in names if name in self.limiters]
 
-    def start_time(self, request: ApiRequest) -> float:
-        """Reserve a start in every budget the request spends; the time it may start."""
+    def reserve(self, request: ApiRequest) -> tuple[float, bool]:
+        """Book a start in every budget the request spends, once its slow budget (bulk
+        import's own) has a slot free: ``(start, True)``. Until then nothing is booked:
+        ``(when to ask again, False)``."""
+        slow = self.limiters.get(request.budget) if request.budget.startswith("bulk") else None
         now = self.clock.now()
-        # One start, booked in every budget at once: none counts the request earlier (or
-        # later) than it really starts.
-        return now + reserve_all(self.limiters_for(request), now)
+        wait, booked = reserve_when_free(
+            self.limiters_for(request), now, first=() if slow is None else (slow,)
+        )
+        return now + wait, booked
 
     def held_past(self, request: ApiRequest, start: float) -> bool:
         """Whether a budget the request spends was paused beyond ``start`` after it was
@@ -110,8 +114,23 @@ class FlowContext:
             limiter.hold_until(self.clock.now() + seconds)
 
 
+def _book(request: ApiRequest, ctx: FlowContext) -> Generator[Command, Any, float]:
+    """Book the request's start in every budget it spends; the time it may start.
+
+    One start, booked in every budget at once, when it really starts: none counts the
+    request earlier (or later) than it happens. A bulk import waits for its own
+    per-minute budget *before* booking: the account budget keeps its bookings in time
+    order, so booked a minute ahead it would hold every later account call behind it.
+    """
+    while True:
+        start, booked = ctx.reserve(request)
+        if booked:
+            return start
+        yield Sleep(start - ctx.clock.now())
+
+
 def _send_once(request: ApiRequest, ctx: FlowContext) -> Generator[Command, Any, Any]:
-    start = ctx.start_time(request)
+    start = yield from _book(request, ctx)
     while True:
         wait = start - ctx.clock.now()
         if wait > 0:
@@ -120,7 +139,7 @@ def _send_once(request: ApiRequest, ctx: FlowContext) -> Generator[Command, Any,
             break
         # A 429 paused the budget while this request waited for its slot: book again,
         # after the pause. (The slot first booked stays counted: over-counting is safe.)
-        start = ctx.start_time(request)
+        start = yield from _book(request, ctx)
     http_request = build_http_request(request, ctx.config)
     ctx.count_sent()
     pool = request.budget if request.budget in ctx.concurrency else None

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from ._constants import LIMITER_MARGIN_FRACTION, LIMITER_MARGIN_SECONDS
 
-__all__ = ["RateLimiter", "reserve_all"]
+__all__ = ["RateLimiter", "reserve_all", "reserve_when_free"]
 
 
 class RateLimiter:
@@ -69,22 +69,43 @@ class RateLimiter:
 
 def reserve_all(limiters: Sequence[RateLimiter], now: float) -> float:
     """Book one start in every limiter, at the earliest time all of them allow; return
-    seconds to wait.
+    seconds to wait."""
+    wait, _ = reserve_when_free(limiters, now)
+    return wait
 
-    A request that spends several budgets (bulk import: its per-minute one and the
-    account's) is booked at the same moment in each — the moment it really starts — so no
-    budget ever counts it earlier than it happens. Locks are taken in a fixed order.
+
+# A slot free this close to now is free now (clock readings after a sleep may round short).
+_FREE_TOLERANCE = 1e-9
+
+
+def reserve_when_free(
+    limiters: Sequence[RateLimiter], now: float, *, first: Sequence[RateLimiter] = ()
+) -> tuple[float, bool]:
+    """Book one start in every limiter at the earliest time all of them allow — unless a
+    limiter of ``first`` has no slot free at ``now``: then book nothing.
+
+    Returns ``(seconds to wait, booked)``; when not booked, the wait is until ``first``
+    has a slot free, and the caller asks again then. A request that spends several
+    budgets (bulk import: its per-minute one and the account's) is booked at the same
+    moment in each — the moment it really starts — so no budget counts it earlier than it
+    happens. And since each budget keeps its bookings in time order, booking the account
+    budget while the import still waits for its minute would hold every later account
+    call behind the import: ``first`` (the slow budget) is waited for before anything is
+    booked. Locks are taken in a fixed order.
     """
-    ordered = sorted(set(limiters), key=id)
+    ordered = sorted(set(limiters) | set(first), key=id)
     if not ordered:
-        return 0.0
+        return 0.0, True
     for limiter in ordered:
         limiter._lock.acquire()
     try:
+        gate = max((limiter._earliest(now) for limiter in first), default=now)
+        if gate > now + _FREE_TOLERANCE:
+            return gate - now, False
         start = max(limiter._earliest(now) for limiter in ordered)
         for limiter in ordered:
             limiter._starts.append(start)
-        return start - now
+        return start - now, True
     finally:
         for limiter in reversed(ordered):
             limiter._lock.release()
