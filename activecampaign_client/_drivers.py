@@ -13,25 +13,35 @@ import asyncio
 import threading
 import weakref
 from collections.abc import Mapping
-from contextlib import AbstractAsyncContextManager, AbstractContextManager, nullcontext
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import httpx
 
-from ._flow import FlowContext, Operation, Send, Sleep, execute
+from ._flow import Acquire, FlowContext, Operation, Send, Sleep, execute
 from ._responses import BodyReader
 
 __all__ = ["AsyncDriver", "SyncDriver"]
 
 T = TypeVar("T")
 
-_UNLIMITED: nullcontext[None] = nullcontext()
+
+class _Slot(Protocol):
+    def release(self) -> None: ...
+
+
+def _release(held: list[_Slot]) -> None:
+    while held:
+        held.pop().release()
 
 
 class _Slots:
     """Caps on the requests of a pool in flight at once (``FlowContext.concurrency``):
     a BoundedSemaphore shared by threads, or an asyncio.Semaphore per event loop (made
-    lazily in the running loop, as asyncio primitives belong to one loop)."""
+    lazily in the running loop, as asyncio primitives belong to one loop).
+
+    A run takes a slot on ``Acquire`` and gives it back once the exchange of its next
+    ``Send`` ends, or when the run ends (an error, a cancelled task), whichever is first.
+    """
 
     def __init__(self, limits: Mapping[str, int]) -> None:
         self._limits = dict(limits)
@@ -40,12 +50,12 @@ class _Slots:
             asyncio.AbstractEventLoop, dict[str, asyncio.Semaphore]
         ] = weakref.WeakKeyDictionary()
 
-    def for_thread(self, pool: str | None) -> AbstractContextManager[Any]:
-        return self._threads.get(pool, _UNLIMITED) if pool else _UNLIMITED
+    def for_thread(self, pool: str) -> threading.BoundedSemaphore | None:
+        return self._threads.get(pool)
 
-    def for_task(self, pool: str | None) -> AbstractAsyncContextManager[Any]:
-        if pool is None or pool not in self._limits:
-            return _UNLIMITED
+    def for_task(self, pool: str) -> asyncio.Semaphore | None:
+        if pool not in self._limits:
+            return None
         semaphores = self._loops.setdefault(asyncio.get_running_loop(), {})
         if pool not in semaphores:
             semaphores[pool] = asyncio.Semaphore(self._limits[pool])
@@ -65,21 +75,31 @@ class SyncDriver:
         flow = execute(operation, self.ctx)
         reply: Any = None
         error: Exception | None = None
-        while True:
-            try:
-                command = flow.throw(error) if error is not None else flow.send(reply)
-            except StopIteration as stop:
-                result: T = stop.value
-                return result
-            reply, error = None, None
-            if isinstance(command, Sleep):
-                self.ctx.clock.sleep(command.seconds)
-                continue
-            try:
-                with self._slots.for_thread(command.pool):
-                    reply = self._exchange(command)
-            except httpx.HTTPError as exc:  # the flow maps it to our error, unchained
-                error = exc
+        held: list[_Slot] = []
+        try:
+            while True:
+                try:
+                    command = flow.throw(error) if error is not None else flow.send(reply)
+                except StopIteration as stop:
+                    result: T = stop.value
+                    return result
+                reply, error = None, None
+                if isinstance(command, Sleep):
+                    self.ctx.clock.sleep(command.seconds)
+                elif isinstance(command, Acquire):
+                    slot = self._slots.for_thread(command.pool)
+                    if slot is not None:
+                        slot.acquire()
+                        held.append(slot)
+                else:
+                    try:
+                        reply = self._exchange(command)
+                    except httpx.HTTPError as exc:  # the flow maps it to our error, unchained
+                        error = exc
+                    finally:
+                        _release(held)
+        finally:
+            _release(held)
 
     def _exchange(self, command: Send) -> httpx.Response:
         response = self.http.send(command.request, follow_redirects=False, stream=True)
@@ -109,21 +129,31 @@ class AsyncDriver:
         flow = execute(operation, self.ctx)
         reply: Any = None
         error: Exception | None = None
-        while True:
-            try:
-                command = flow.throw(error) if error is not None else flow.send(reply)
-            except StopIteration as stop:
-                result: T = stop.value
-                return result
-            reply, error = None, None
-            if isinstance(command, Sleep):
-                await self.ctx.clock.asleep(command.seconds)
-                continue
-            try:
-                async with self._slots.for_task(command.pool):
-                    reply = await self._exchange(command)
-            except httpx.HTTPError as exc:  # the flow maps it to our error, unchained
-                error = exc
+        held: list[_Slot] = []
+        try:
+            while True:
+                try:
+                    command = flow.throw(error) if error is not None else flow.send(reply)
+                except StopIteration as stop:
+                    result: T = stop.value
+                    return result
+                reply, error = None, None
+                if isinstance(command, Sleep):
+                    await self.ctx.clock.asleep(command.seconds)
+                elif isinstance(command, Acquire):
+                    slot = self._slots.for_task(command.pool)
+                    if slot is not None:
+                        await slot.acquire()
+                        held.append(slot)
+                else:
+                    try:
+                        reply = await self._exchange(command)
+                    except httpx.HTTPError as exc:  # the flow maps it to our error, unchained
+                        error = exc
+                    finally:
+                        _release(held)
+        finally:
+            _release(held)
 
     async def _exchange(self, command: Send) -> httpx.Response:
         response = await self.http.send(command.request, follow_redirects=False, stream=True)

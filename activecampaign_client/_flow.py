@@ -1,10 +1,10 @@
 """The request loop, written once as a generator and driven by a sync or an async driver.
 
 An operation is a generator that yields ``ApiRequest``s and receives decoded JSON (see
-``resources``). ``execute`` turns it into a stream of I/O *commands* — ``Send`` an
-httpx.Request, ``Sleep`` some seconds — applying the limiter, error mapping and retry policy
-on the way. Drivers do nothing but carry out commands, so sync and async behave identically
-(the same trick as httpx's ``Auth.auth_flow``).
+``resources``). ``execute`` turns it into a stream of I/O *commands* — ``Acquire`` a slot
+in flight, ``Send`` an httpx.Request, ``Sleep`` some seconds — applying the limiter, error
+mapping and retry policy on the way. Drivers do nothing but carry out commands, so sync
+and async behave identically (the same trick as httpx's ``Auth.auth_flow``).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from ._requests import ApiRequest, build_http_request
 from ._responses import decode_response, map_transport_error
 from ._retry import RetryPolicy
 
-__all__ = ["Command", "FlowContext", "Operation", "Send", "Sleep", "execute"]
+__all__ = ["Acquire", "Command", "FlowContext", "Operation", "Send", "Sleep", "execute"]
 
 T = TypeVar("T")
 
@@ -37,14 +37,20 @@ Operation = Generator[ApiRequest, Any, T]
 
 
 @dataclass(frozen=True)
-class Send:
-    """Send this request and resume the flow with the httpx.Response (or throw its error).
+class Acquire:
+    """Take a slot of ``pool`` (``FlowContext.concurrency``), waiting for one to be free,
+    then resume the flow. The run holds it until the exchange of its next ``Send`` ends
+    (or the run does)."""
 
-    ``pool`` names the slots it takes while in flight (``FlowContext.concurrency``), if any.
-    """
+    pool: str
+
+
+@dataclass(frozen=True)
+class Send:
+    """Send this request and resume the flow with the httpx.Response (or throw its error);
+    then give back the slots the run acquired."""
 
     request: httpx.Request
-    pool: str | None = None
 
 
 @dataclass(frozen=True)
@@ -54,7 +60,7 @@ class Sleep:
     seconds: float
 
 
-Command = Send | Sleep
+Command = Acquire | Send | Sleep
 
 
 @dataclass
@@ -96,6 +102,10 @@ class FlowContext:
         )
         return now + wait, booked
 
+    def pool_for(self, request: ApiRequest) -> str | None:
+        """The pool of in-flight slots the request takes, if its budget has a cap."""
+        return request.budget if request.budget in self.concurrency else None
+
     def held_past(self, request: ApiRequest, start: float) -> bool:
         """Whether a budget the request spends was paused beyond ``start`` after it was
         booked (a 429 arrived while it waited for its slot)."""
@@ -130,6 +140,13 @@ def _book(request: ApiRequest, ctx: FlowContext) -> Generator[Command, Any, floa
 
 
 def _send_once(request: ApiRequest, ctx: FlowContext) -> Generator[Command, Any, Any]:
+    http_request = build_http_request(request, ctx.config)
+    pool = ctx.pool_for(request)
+    if pool is not None:
+        # The slot in flight first, then the start: booked before a slot came free, the
+        # start would pass while the request waited, and the requests that waited would
+        # then all start together, past the budget.
+        yield Acquire(pool)
     start = yield from _book(request, ctx)
     while True:
         wait = start - ctx.clock.now()
@@ -140,12 +157,10 @@ def _send_once(request: ApiRequest, ctx: FlowContext) -> Generator[Command, Any,
         # A 429 paused the budget while this request waited for its slot: book again,
         # after the pause. (The slot first booked stays counted: over-counting is safe.)
         start = yield from _book(request, ctx)
-    http_request = build_http_request(request, ctx.config)
     ctx.count_sent()
-    pool = request.budget if request.budget in ctx.concurrency else None
     failure: APIConnectionError | None = None
     try:
-        response = yield Send(http_request, pool)
+        response = yield Send(http_request)
     except httpx.HTTPError as exc:
         failure = map_transport_error(request, exc)
     if failure is not None:

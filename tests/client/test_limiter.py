@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from activecampaign_client import (
     ActiveCampaign,
+    APIConnectionError,
     AsyncActiveCampaign,
     ConfigurationError,
     RateLimiter,
@@ -446,3 +447,67 @@ async def test_an_import_held_by_its_budget_refusal_does_not_hold_up_account_cal
     assert sent["bulk_import"][1] >= 60.05  # the import waited out its budget's pause
     assert sent["16"] == [0.05]  # the read did not
 
+
+async def test_a_rate_slot_is_booked_once_a_concurrency_slot_is_granted() -> None:
+    # Two trackcmp calls in flight at most, two starts a second at most; every fourth
+    # call takes 4 s. Rate slots booked before the wait for a concurrency slot were
+    # spent while waiting, and the calls that waited then started together (11 in one
+    # second).
+    clock = SimulatedClock()
+    starts: list[float] = []
+
+    async def server(request: httpx.Request) -> httpx.Response:
+        starts.append(clock.now())
+        await clock.asleep(4.0 if len(starts) % 4 == 0 else 0.05)
+        return httpx.Response(200, json=SPAWNED)
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(server)) as http:
+        client = AsyncActiveCampaign(
+            TEST_API_URL,
+            TEST_API_KEY,
+            actid="1",
+            event_key="k",
+            http_client=http,
+            clock=clock,
+            tracking_requests_per_second=2,
+            tracking_max_concurrency=2,
+        )
+        await asyncio.gather(
+            *(client.event_tracking.track("E", email=f"u{n}@x.com") for n in range(40))
+        )
+    assert len(starts) == 40
+    assert_window_respected(starts, RateLimiter(2))
+
+
+async def test_a_tracking_slot_comes_back_after_a_failure_or_a_cancelled_call() -> None:
+    clock = SimulatedClock()
+    in_flight, stuck = asyncio.Event(), asyncio.Event()
+    answers = ["hang", "fail", "ok"]
+
+    async def server(request: httpx.Request) -> httpx.Response:
+        answer = answers.pop(0)
+        if answer == "hang":
+            in_flight.set()
+            await stuck.wait()  # never set: this call is cancelled in flight
+        if answer == "fail":
+            raise httpx.ConnectTimeout("no connection")
+        return httpx.Response(200, json=SPAWNED)
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(server)) as http:
+        client = AsyncActiveCampaign(
+            TEST_API_URL,
+            TEST_API_KEY,
+            actid="1",
+            event_key="k",
+            http_client=http,
+            clock=clock,
+            max_retries=0,
+            tracking_max_concurrency=1,
+        )
+        hanging = asyncio.create_task(client.event_tracking.track("E", email="a@x.com"))
+        await in_flight.wait()
+        hanging.cancel()
+        with pytest.raises(APIConnectionError):
+            await client.event_tracking.track("E", email="a@x.com")
+        await client.event_tracking.track("E", email="a@x.com")  # the one slot is free
+    assert answers == []
