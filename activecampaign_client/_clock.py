@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import time
+from contextlib import AbstractContextManager
 from typing import Protocol, runtime_checkable
 
-__all__ = ["Clock", "SystemClock"]
+__all__ = ["Clock", "Semaphore", "SystemClock", "ThreadAwareClock"]
 
 
 @runtime_checkable
@@ -40,3 +41,30 @@ class SystemClock:
     async def asleep(self, seconds: float) -> None:
         """Suspend the calling task."""
         await asyncio.sleep(seconds)
+
+
+class Semaphore(Protocol):
+    """What the sync client needs of a semaphore (``threading.BoundedSemaphore`` has it)."""
+
+    def acquire(self, blocking: bool = True) -> bool:
+        """Take a slot, waiting for one unless ``blocking`` is False; whether taken."""
+        ...
+
+    def release(self) -> None:
+        """Give a slot back."""
+        ...
+
+
+@runtime_checkable
+class ThreadAwareClock(Clock, Protocol):
+    """A clock whose ``sleep`` needs to know which threads are at work (a simulated clock
+    moving time only once every such thread sleeps). The sync client marks each call it
+    runs ``active()``, and waits for a slot in flight on the clock's ``semaphore``."""
+
+    def active(self) -> AbstractContextManager[None]:
+        """While inside, time waits for the calling thread to sleep before it moves."""
+        ...
+
+    def semaphore(self, value: int) -> Semaphore:
+        """A semaphore of ``value`` slots whose waiters hold no time back."""
+        ...

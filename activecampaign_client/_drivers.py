@@ -12,11 +12,13 @@ from __future__ import annotations
 import asyncio
 import threading
 import weakref
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any, Protocol, TypeVar
 
 import httpx
 
+from ._clock import Clock, Semaphore, ThreadAwareClock
 from ._flow import Acquire, FlowContext, Operation, Send, Sleep, execute
 from ._responses import BodyReader
 
@@ -43,14 +45,18 @@ class _Slots:
     ``Send`` ends, or when the run ends (an error, a cancelled task), whichever is first.
     """
 
-    def __init__(self, limits: Mapping[str, int]) -> None:
+    def __init__(self, limits: Mapping[str, int], clock: Clock) -> None:
         self._limits = dict(limits)
-        self._threads = {name: threading.BoundedSemaphore(n) for name, n in limits.items()}
+        # A simulated clock shared by threads must see who waits for a slot (see below).
+        make: Callable[[int], Semaphore] = (
+            clock.semaphore if isinstance(clock, ThreadAwareClock) else threading.BoundedSemaphore
+        )
+        self._threads = {name: make(n) for name, n in limits.items()}
         self._loops: weakref.WeakKeyDictionary[
             asyncio.AbstractEventLoop, dict[str, asyncio.Semaphore]
         ] = weakref.WeakKeyDictionary()
 
-    def for_thread(self, pool: str) -> threading.BoundedSemaphore | None:
+    def for_thread(self, pool: str) -> Semaphore | None:
         return self._threads.get(pool)
 
     def for_task(self, pool: str) -> asyncio.Semaphore | None:
@@ -68,10 +74,19 @@ class SyncDriver:
     def __init__(self, http: httpx.Client, ctx: FlowContext) -> None:
         self.http = http
         self.ctx = ctx
-        self._slots = _Slots(ctx.concurrency)
+        self._slots = _Slots(ctx.concurrency, ctx.clock)
+        # A simulated clock shared by threads moves time once all of them sleep: it needs
+        # to know which threads are running a call (and which wait for a slot: _Slots).
+        self._active: Callable[[], AbstractContextManager[None]] = nullcontext
+        if isinstance(ctx.clock, ThreadAwareClock):
+            self._active = ctx.clock.active
 
     def run(self, operation: Operation[T]) -> T:
         """Drive ``operation`` to completion and return its result."""
+        with self._active():
+            return self._drive(operation)
+
+    def _drive(self, operation: Operation[T]) -> T:
         flow = execute(operation, self.ctx)
         reply: Any = None
         error: Exception | None = None
@@ -122,7 +137,7 @@ class AsyncDriver:
     def __init__(self, http: httpx.AsyncClient, ctx: FlowContext) -> None:
         self.http = http
         self.ctx = ctx
-        self._slots = _Slots(ctx.concurrency)
+        self._slots = _Slots(ctx.concurrency, ctx.clock)
 
     async def run(self, operation: Operation[T]) -> T:
         """Drive ``operation`` to completion and return its result."""

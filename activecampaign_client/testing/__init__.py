@@ -20,7 +20,7 @@ tags refused case-insensitively, a 200 HTML login page for a wrong Api-Token, tr
 on its clock. Everything it received is in ``emu.requests``.
 """
 
-from ._clock import SimulatedClock
+from ._clock import SimulatedClock, SimulatedSemaphore
 from ._emulator import ActiveCampaignEmulator, RecordedRequest
 from ._faults import DEFAULT_RANDOM_KINDS, FAULT_KINDS, FaultPlan
 from ._records import EmulatedContact, TrackedEventRecord
@@ -33,5 +33,6 @@ __all__ = [
     "FaultPlan",
     "RecordedRequest",
     "SimulatedClock",
+    "SimulatedSemaphore",
     "TrackedEventRecord",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -511,3 +512,36 @@ async def test_a_tracking_slot_comes_back_after_a_failure_or_a_cancelled_call() 
             await client.event_tracking.track("E", email="a@x.com")
         await client.event_tracking.track("E", email="a@x.com")  # the one slot is free
     assert answers == []
+
+
+def test_threads_book_a_tracking_start_once_they_have_a_slot() -> None:
+    # The threaded twin of the test above, on a simulated clock shared by the threads.
+    clock = SimulatedClock()
+    starts: list[float] = []
+    lock = threading.Lock()
+
+    def server(request: httpx.Request) -> httpx.Response:
+        with lock:
+            starts.append(clock.now())
+            count = len(starts)
+        clock.sleep(4.0 if count % 4 == 0 else 0.05)
+        return httpx.Response(200, json=SPAWNED)
+
+    with httpx.Client(transport=httpx.MockTransport(server)) as http:
+        client = ActiveCampaign(
+            TEST_API_URL,
+            TEST_API_KEY,
+            actid="1",
+            event_key="k",
+            http_client=http,
+            clock=clock,
+            tracking_requests_per_second=2,
+            tracking_max_concurrency=2,
+        )
+        with ThreadPoolExecutor(8) as pool:
+            list(
+                pool.map(lambda n: client.event_tracking.track("E", email=f"u{n}@x.com"), range(24))
+            )
+    assert len(starts) == 24
+    assert_window_respected(starts, RateLimiter(2))
+    assert clock.now() < 24.0  # the threads' waits overlap: not one after another
