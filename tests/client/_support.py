@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 
-from activecampaign_client import ActiveCampaign, AsyncActiveCampaign
+from activecampaign_client import ActiveCampaign, AsyncActiveCampaign, RateLimiter
 
 # Placeholders: what the cassettes hold, and what the unit tests always use.
 TEST_API_URL = "https://testaccount.api-us1.com"
@@ -137,3 +137,10 @@ class FakeServer:
         if isinstance(answer, httpx.Response):
             return answer
         return answer(request)
+
+
+def assert_window_respected(starts: list[float], limiter: RateLimiter) -> None:
+    """In sorted start times, request i and request i + burst lie a full window apart."""
+    ordered = sorted(starts)
+    for first, later in zip(ordered, ordered[limiter.burst :], strict=False):
+        assert later - first >= limiter.window

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import dataclasses
 import threading
 import time
-from collections.abc import Callable
-from typing import Any
 
 import httpx
 import pytest
@@ -14,7 +11,6 @@ import pytest
 from activecampaign_client import (
     ActiveCampaign,
     APIConnectionError,
-    APIResponseValidationError,
     APIStatusError,
     APITimeoutError,
     InternalServerError,
@@ -23,7 +19,7 @@ from activecampaign_client import (
     UnprocessableEntityError,
 )
 
-from ._support import Answer, Both, FakeClock, FakeServer, MockApi, make_client, reply
+from ._support import FakeClock, FakeServer, MockApi, make_client, reply
 
 TAG = {"tag": {"id": "16", "tag": "vip", "tagType": "contact"}}
 TRACKED = {"success": 1, "message": "Event spawned"}
@@ -238,150 +234,6 @@ async def test_a_long_retry_after_is_waited_up_to_the_cap(mock_api: MockApi) -> 
     api = mock_api(server)
     assert (await api(api.tags.get, 16)).id == "16"
     assert api.clock.sleeps == [60.0]
-
-
-# One answer every call below can read its result from.
-ANY_ANSWER = {
-    "contact": {"id": "1", "email": "jane@example.com"},
-    "tag": {"id": "9", "tag": "vip"},
-    "contactTag": {"id": "4", "contact": "3", "tag": "9"},
-    "fieldValue": {"id": "8", "contact": "2", "field": "6", "value": "x"},
-    "contactList": {"contact": "1", "list": "2", "status": 1},
-    "eventTrackingEvent": {"name": "purchase"},
-    "data": {"type": "urlWhitelistings", "id": "5", "attributes": {"whitelisted_domain": "a.com"}},
-    "batchId": "b-1",
-    "queued_contacts": 1,
-}
-
-# Creates and deletes: the server may have acted on an attempt that timed out or got a 5xx,
-# and a second one would answer 422 "duplicate" (or 404) to a call that succeeded.
-NOT_REPLAYED: dict[str, Callable[[Both], Any]] = {
-    "tags.create": lambda api: api.tags.create("vip"),
-    "contacts.create": lambda api: api.contacts.create("jane@example.com"),
-    "event_tracking.create_event": lambda api: api.event_tracking.create_event("purchase"),
-    "site_tracking.add_domain": lambda api: api.site_tracking.add_domain("a.com"),
-    "field_values.create": lambda api: api.field_values.create(2, 6, "x"),
-    "tags.delete": lambda api: api.tags.delete(9),
-    "contacts.delete": lambda api: api.contacts.delete(1),
-    "contact_tags.remove": lambda api: api.contact_tags.remove(4),
-    "site_tracking.remove_domain": lambda api: api.site_tracking.remove_domain(5),
-}
-
-# Reads, PUTs and the writes that are upserts or set a state: harmless to send twice.
-REPLAYED: dict[str, Callable[[Both], Any]] = {
-    "tags.get": lambda api: api.tags.get(9),
-    "contacts.update (PUT)": lambda api: api.contacts.update(1, first_name="Jane"),
-    "contacts.sync": lambda api: api.contacts.sync("jane@example.com"),
-    "contact_lists.subscribe": lambda api: api.contact_lists.subscribe(1, 2),
-    "contact_tags.add": lambda api: api.contact_tags.add(3, 9),
-    "bulk_import": lambda api: api.bulk_import.import_contacts([{"email": "a@example.com"}]),
-}
-
-AMBIGUOUS = [httpx.ReadTimeout("slow"), httpx.RemoteProtocolError("reset"), reply(503)]
-# A pool timeout, like a refused connection, never left the client: the server saw nothing.
-SURELY_NOT_ACTED_ON = [
-    httpx.ConnectError("refused"),
-    httpx.PoolTimeout("no free connection in the pool"),
-    reply(429, headers={"Retry-After": "1"}),
-]
-
-
-@pytest.mark.parametrize("failure", AMBIGUOUS, ids=["timeout", "reset", "503"])
-@pytest.mark.parametrize("name", sorted(NOT_REPLAYED))
-async def test_creates_and_deletes_are_not_replayed_after_an_ambiguous_failure(
-    mock_api: MockApi, name: str, failure: Answer
-) -> None:
-    server = FakeServer(failure, reply(json=ANY_ANSWER))
-    api = mock_api(server, max_retries=3)
-    with pytest.raises((APIConnectionError, InternalServerError)) as caught:
-        await api(NOT_REPLAYED[name], api)
-    assert caught.value.retryable  # the caller may still decide to check and try again
-    assert len(server.requests) == 1
-
-
-@pytest.mark.parametrize(
-    "failure", SURELY_NOT_ACTED_ON, ids=["connect-error", "pool-timeout", "429"]
-)
-@pytest.mark.parametrize("name", sorted(NOT_REPLAYED))
-async def test_creates_and_deletes_are_retried_when_surely_not_acted_on(
-    mock_api: MockApi, name: str, failure: Answer
-) -> None:
-    server = FakeServer(failure, reply(json=ANY_ANSWER))
-    api = mock_api(server, max_retries=3)
-    await api(NOT_REPLAYED[name], api)
-    assert len(server.requests) == 2
-
-
-@pytest.mark.parametrize("failure", AMBIGUOUS, ids=["timeout", "reset", "503"])
-@pytest.mark.parametrize("name", sorted(REPLAYED))
-async def test_reads_updates_and_upserts_are_replayed_after_an_ambiguous_failure(
-    mock_api: MockApi, name: str, failure: Answer
-) -> None:
-    server = FakeServer(failure, reply(json=ANY_ANSWER))
-    api = mock_api(server, max_retries=3)
-    await api(REPLAYED[name], api)
-    assert len(server.requests) == 2
-
-
-def tags_page(start: int, count: int, total: str | None = None) -> dict[str, Any]:
-    page: dict[str, Any] = {
-        "tags": [{"id": str(i), "tag": f"t{i}"} for i in range(start, start + count)]
-    }
-    if total is not None:
-        page["meta"] = {"total": total}
-    return page
-
-
-def at_most(requests: int, answer: Callable[[httpx.Request], httpx.Response]) -> Answer:
-    """An answer that fails the test instead of letting a listing loop forever."""
-
-    calls = 0
-
-    def guarded(request: httpx.Request) -> httpx.Response:
-        nonlocal calls
-        calls += 1
-        assert calls <= requests, "the listing kept asking for pages"
-        return answer(request)
-
-    return guarded
-
-
-async def test_a_listing_stops_when_the_server_ignores_limit(mock_api: MockApi) -> None:
-    # No meta.total, and 150 tags where 100 were asked for: that is everything there is.
-    server = FakeServer(at_most(3, reply(json=tags_page(0, 150))))
-    api = mock_api(server)
-    tags = await api.all(api.tags.list())
-    assert len(tags) == 150
-    assert len(server.requests) == 1
-
-
-@pytest.mark.parametrize("total", [None, "250", "1000000"])
-async def test_a_listing_stops_when_the_server_ignores_offset(
-    mock_api: MockApi, total: str | None
-) -> None:
-    # Full pages, but always the first one: the repeat ends the listing, nothing twice.
-    server = FakeServer(at_most(6, reply(json=tags_page(0, 100, total))))
-    api = mock_api(server)
-    tags = await api.all(api.tags.list())
-    assert [t.id for t in tags] == [str(i) for i in range(100)]
-    assert len(server.requests) == 2
-    query = api.tags.list.query()
-    assert len(await api(api.run, query.collect())) == 100
-    assert len(server.requests) == 4
-
-
-async def test_a_listing_without_end_is_refused_after_max_pages(mock_api: MockApi) -> None:
-    def endless(request: httpx.Request) -> httpx.Response:
-        offset = int(request.url.params["offset"])
-        return httpx.Response(200, json=tags_page(offset, 100))
-
-    server = FakeServer(at_most(5, endless))
-    api = mock_api(server)
-    query = dataclasses.replace(api.tags.list.query(), max_pages=3)
-    with pytest.raises(APIResponseValidationError, match="after 3 pages"):
-        await api(api.run, query.collect())
-    assert len(server.requests) == 3
-    assert api.tags.list.query().max_pages == 10_000
 
 
 class _YieldingInt(int):
