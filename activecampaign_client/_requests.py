@@ -127,11 +127,15 @@ def _build(request: ApiRequest, config: ClientConfig) -> httpx.Request:
     elif request.form is not None:
         headers["Content-Type"] = "application/x-www-form-urlencoded"
         content = urlencode(dict(request.form)).encode()
-    if request.on_account_host:
+    if request.url is None:  # on the account host
         url = config.origin.copy_with(path=f"{API_PREFIX}/{request.path}")
         headers["Api-Token"] = config.api_key
+    elif request.url == TRACKCMP_URL:
+        # Operations name the tracking endpoint by its public address; the client may
+        # have been pointed elsewhere (``tracking_url``: the emulator, a local server).
+        url = config.tracking_url
     else:
-        url = httpx.URL(request.url or TRACKCMP_URL)
+        url = httpx.URL(request.url)
     return httpx.Request(
         request.method,
         url,
