@@ -43,6 +43,9 @@ class DeliveryResult:
     """True when a track event failed after trackcmp.net may have recorded it (a timeout,
     a reset or a 5xx once sent): replaying it may count it twice. Pipelines wanting at most
     once drop these instead of retrying; at least once, retry them."""
+    retry_after: float | None = None
+    """Seconds the server asked to wait before trying again (a 429 or 503's Retry-After),
+    when it said."""
 
     @property
     def delivered(self) -> bool:
@@ -84,7 +87,15 @@ class DeliveryResult:
             elif status < 400:
                 status = 502  # a 2xx we could not read: the answer, not the event, was bad
             field = next((e.pointer for e in exc.errors if e.pointer), None)
-            return cls(status, exc.retryable, str(exc), field=field, **context)
+            retry_after = getattr(exc, "retry_after", None)
+            return cls(
+                status,
+                exc.retryable,
+                str(exc),
+                field=field,
+                retry_after=retry_after if isinstance(retry_after, float) else None,
+                **context,
+            )
         if isinstance(exc, APITimeoutError):
             return cls(504, True, str(exc), **context)
         if isinstance(exc, APIConnectionError):
