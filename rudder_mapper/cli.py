@@ -271,6 +271,27 @@ def demo(
     raise typer.Exit(code)
 
 
+def _add_service_commands() -> None:
+    """The service's commands, or, without its extra, a pointer to it."""
+    try:
+        from .service.commands import register
+    except ImportError as exc:
+        missing = exc.name or "a dependency"
+
+        def needs_extra() -> None:
+            raise _fail(
+                f"the service needs {missing}: pip install 'activecampaign-rudder[service]'"
+            )
+
+        for name in ("serve", "worker", "db", "dead-letters", "accounts"):
+            app.command(name, help="Needs the service extra.", hidden=True)(needs_extra)
+        return
+    register(app)
+
+
+_add_service_commands()
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

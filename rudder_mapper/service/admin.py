@@ -15,6 +15,8 @@ from psycopg import sql
 from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
 
+from .accounts import source_id
+
 __all__ = ["AccountStatus", "Admin", "DeadLetter"]
 
 
@@ -50,17 +52,13 @@ class AccountStatus:
     oldest_pending_age: float | None
 
 
-def _filters(
-    account: str | None, source: str | None, since: datetime | None
-) -> tuple[sql.Composable, list[Any]]:
+def _filters(who: str | None, since: datetime | None) -> tuple[sql.Composable, list[Any]]:
     clauses: list[sql.Composable] = [sql.SQL("state = 'dead'")]
     params: list[Any] = []
-    if account is not None:
-        clauses.append(sql.SQL("account = %s"))
-        params.append(account)
-    if source is not None:
-        clauses.append(sql.SQL("source = %s"))
-        params.append(source)
+    if who is not None:
+        # An account (API host), a source id, or a write key (stored as its source id).
+        clauses.append(sql.SQL("(account = %s OR source = %s OR source = %s)"))
+        params += [who.lower(), who, source_id(who)]
     if since is not None:
         clauses.append(sql.SQL("settled_at >= %s"))
         params.append(since)
@@ -76,13 +74,13 @@ class Admin:
     async def dead_letters(
         self,
         *,
-        account: str | None = None,
-        source: str | None = None,
+        who: str | None = None,
         since: datetime | None = None,
         limit: int = 100,
     ) -> list[DeadLetter]:
-        """Dead letters, newest first."""
-        where, params = _filters(account, source, since)
+        """Dead letters, newest first; ``who`` is an account host, a source id or a write
+        key, ``since`` a lower bound on when they were dead-lettered."""
+        where, params = _filters(who, since)
         query = sql.SQL(
             "SELECT id, source, account, message_id, received_at, settled_at, attempts,"
             " status_code, error, field, maybe_applied, body FROM rudder_events"
@@ -108,15 +106,15 @@ class Admin:
         self,
         *,
         ids: list[int] | None = None,
-        account: str | None = None,
-        source: str | None = None,
+        who: str | None = None,
         since: datetime | None = None,
         skip_ambiguous: bool = False,
     ) -> list[str]:
         """Make dead letters pending again, as new arrivals: at the end of their account's
         order, attempts and age reset (a replay is a new decision to deliver); returns
-        the accounts to wake."""
-        where, params = _filters(account, source, since)
+        the accounts to wake. ``skip_ambiguous`` leaves out track events trackcmp may
+        already have recorded (at most once)."""
+        where, params = _filters(who, since)
         if ids is not None:
             where = sql.SQL("{} AND id = ANY(%s)").format(where)
             params.append(ids)
@@ -135,13 +133,12 @@ class Admin:
     async def purge(
         self,
         *,
-        account: str | None = None,
-        source: str | None = None,
+        who: str | None = None,
         since: datetime | None = None,
         ids: list[int] | None = None,
     ) -> int:
         """Delete dead letters; returns how many."""
-        where, params = _filters(account, source, since)
+        where, params = _filters(who, since)
         if ids is not None:
             where = sql.SQL("{} AND id = ANY(%s)").format(where)
             params.append(ids)

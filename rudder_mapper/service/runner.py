@@ -19,6 +19,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import psycopg
 import uvicorn
 from psycopg_pool import AsyncConnectionPool
 
@@ -29,7 +30,7 @@ from .ingest import IngestSettings, create_app
 from .jobs import HEARTBEAT, STALLED, ServiceJobs, WorkerState
 from .store import Store
 
-__all__ = ["WorkerSettings", "migrate", "serve", "work"]
+__all__ = ["WorkerSettings", "migrate", "open_pool", "serve", "work"]
 
 logger = logging.getLogger("rudder_mapper.service")
 
@@ -51,7 +52,11 @@ class WorkerSettings:
 
 
 @contextlib.asynccontextmanager
-async def _pool(database_url: str, max_size: int) -> AsyncIterator[AsyncConnectionPool[Any]]:
+async def open_pool(database_url: str, max_size: int) -> AsyncIterator[AsyncConnectionPool[Any]]:
+    """A connection pool on ``database_url``; an unreachable database raises
+    ``psycopg.OperationalError`` within seconds instead of retrying in the background."""
+    probe = await psycopg.AsyncConnection.connect(database_url, connect_timeout=5)
+    await probe.close()
     pool: AsyncConnectionPool[Any] = AsyncConnectionPool(
         database_url, min_size=1, max_size=max_size, open=False, name="rudder"
     )
@@ -72,7 +77,7 @@ async def migrate(database_url: str) -> list[str]:
     """Create procrastinate's schema (when absent) and the service's tables; idempotent.
     Returns what was done, for the command's output."""
     done: list[str] = []
-    async with _pool(database_url, 2) as pool:
+    async with open_pool(database_url, 2) as pool:
         async with pool.connection() as conn:
             cur = await conn.execute("SELECT to_regclass('procrastinate_jobs') IS NOT NULL")
             row = await cur.fetchone()
@@ -102,7 +107,7 @@ async def serve(
 ) -> None:
     """Run the ingest endpoint until SIGTERM or SIGINT."""
     accounts = AccountsFile(accounts_path)
-    async with _pool(database_url, 20) as pool:
+    async with open_pool(database_url, 20) as pool:
         jobs = ServiceJobs(pool)
         await jobs.open()
         app = create_app(
@@ -143,7 +148,7 @@ async def work(
     accounts = AccountsFile(accounts_path)
     destinations = Destinations(destination_factory or _destination)
     stopping = asyncio.Event()
-    async with _pool(database_url, 2 * settings.concurrency + 6) as pool:
+    async with open_pool(database_url, 2 * settings.concurrency + 6) as pool:
         jobs = ServiceJobs(pool)
         await jobs.open()
         run = AccountRun(

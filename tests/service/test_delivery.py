@@ -1,0 +1,112 @@
+"""One account's delivery run on a real PostgreSQL and an emulated ActiveCampaign."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from psycopg_pool import AsyncConnectionPool
+
+from rudder_mapper.service.admin import Admin
+from rudder_mapper.service.delivery import DeliverySettings
+from rudder_mapper.service.outcomes import RetryPolicy
+
+from ._support import ACCOUNT, Service, entry, identify, track
+
+
+@pytest.fixture
+async def service(pool: AsyncConnectionPool, tmp_path: Path) -> AsyncIterator[Service]:
+    service = Service(pool, tmp_path / "accounts.json")
+    yield service
+    await service.destinations.aclose()
+
+
+async def test_a_backlog_is_delivered_and_settled(service: Service) -> None:
+    service.emulator.add_event_name("Bought")
+    await service.ingest(identify("ann", firstName="Ann"), track("ann"), identify("bob"))
+    settled = await service.run().run(ACCOUNT)
+    assert settled == 3
+    assert [row["state"] for row in await service.rows()] == ["delivered"] * 3
+    contact = service.emulator.contact("ann@example.com")
+    assert contact is not None and contact.first_name == "Ann"
+    assert [e.event for e in service.emulator.tracked_events] == ["Bought"]
+    counters = await Admin(service.pool).counters()
+    assert counters[(ACCOUNT, "delivered")] == 3
+    assert counters[(ACCOUNT, "latency_count")] == 3
+    assert counters[(ACCOUNT, "requests")] == len(service.emulator.requests)
+
+
+async def test_a_bad_event_is_a_dead_letter_and_stops_nothing(service: Service) -> None:
+    await service.ingest({"type": "identify", "userId": "ann"}, identify("ann"))
+    await service.run().run(ACCOUNT)
+    bad, good = await service.rows()
+    assert (bad["state"], bad["status_code"]) == ("dead", 400)
+    assert "email" in bad["error"]
+    assert good["state"] == "delivered"
+    [letter] = await Admin(service.pool).dead_letters()
+    assert letter.message == {"type": "identify", "userId": "ann", "messageId": letter.message_id}
+
+
+async def test_a_retryable_failure_waits_for_its_retry(service: Service) -> None:
+    service.emulator.faults.script("POST /api/3/contact/sync", ["503", "503", "503"])
+    await service.ingest(identify("ann"))
+    await service.run().run(ACCOUNT)
+    [row] = await service.rows()
+    assert (row["state"], row["attempts"], row["status_code"]) == ("pending", 1, 503)
+    assert row["waiting"]
+    assert await service.run().run(ACCOUNT) == 0  # not due yet: nothing is sent
+    assert service.emulator.contact("ann@example.com") is None
+
+
+async def test_an_event_failing_past_its_max_age_becomes_a_dead_letter(service: Service) -> None:
+    service.emulator.faults.script("POST /api/3/contact/sync", ["503"] * 3)
+    await service.ingest(identify("ann"))
+    settings = DeliverySettings(retry=RetryPolicy(max_age=1.0))
+    await service.run(settings).run(ACCOUNT)
+    [row] = await service.rows()
+    assert row["state"] == "dead"
+    assert row["error"].startswith("gave up after 1 attempts")
+
+
+async def test_a_wrong_key_pauses_the_account_until_its_settings_change(service: Service) -> None:
+    service.write_accounts(entry(api_key="a-wrong-key-000000000000"))
+    service.accounts.reload()
+    await service.ingest(identify("ann"), identify("bob"), identify("cid"))
+    assert await service.run().run(ACCOUNT) == 0
+    rows = await service.rows()
+    assert [(r["state"], r["attempts"]) for r in rows] == [("pending", 0)] * 3
+    assert len(service.emulator.requests) == 1  # the breaker answered the others
+    [status] = await Admin(service.pool).accounts()
+    assert status.paused_reason is not None and "API key" in status.paused_reason
+    assert "a-wrong-key" not in status.paused_reason
+    assert await service.run().run(ACCOUNT) == 0  # still paused: nothing sent
+    assert len(service.emulator.requests) == 1
+
+    service.write_accounts(entry())
+    service.accounts.reload()
+    assert await service.run().run(ACCOUNT) == 3
+    assert (await Admin(service.pool).accounts())[0].paused_reason is None
+
+
+async def test_two_runs_of_one_account_never_overlap(service: Service) -> None:
+    await service.ingest(*(identify(f"user{i}") for i in range(30)))
+    first, second = await asyncio.gather(service.run().run(ACCOUNT), service.run().run(ACCOUNT))
+    assert sorted([first, second]) == [0, 30]
+    synced = [r for r in service.emulator.requests if r.path.endswith("bulk_import")]
+    assert len(synced) == 1
+
+
+async def test_dead_letters_are_listed_replayed_and_purged(service: Service) -> None:
+    await service.ingest({"type": "identify", "userId": "ann"}, {"type": "alias"})
+    await service.run().run(ACCOUNT)
+    admin = Admin(service.pool)
+    letters = await admin.dead_letters(who=ACCOUNT)
+    assert len(letters) == 2
+    assert await admin.dead_letter(letters[0].id) == letters[0]
+    woken = await admin.replay(ids=[letters[0].id])
+    assert woken == [ACCOUNT]
+    assert [r["state"] for r in await service.rows()] == ["dead", "pending"]
+    assert await admin.purge(who=ACCOUNT) == 1
+    assert [r["state"] for r in await service.rows()] == ["pending"]
