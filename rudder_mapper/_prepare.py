@@ -11,7 +11,7 @@ from activecampaign_client import Operation
 from .actions import IdentifyPlan, Plan, TrackPlan, plan_message
 from .catalog import Catalog
 from .events import Message
-from .results import DeliveryResult
+from .results import ConfigScope, DeliveryResult
 
 __all__ = ["Prepared", "deliver", "prepare"]
 
@@ -32,6 +32,21 @@ class Prepared:
         """The result of a failed run; warnings found while planning are kept."""
         result = DeliveryResult.from_exception(exc, **self.context)
         return replace(result, warnings=self.plan.warnings)
+
+    def unattempted(self, result: DeliveryResult) -> DeliveryResult:
+        """``result`` (a breaker's fault, a halt) as this event's, nothing having been sent."""
+        return replace(
+            result,
+            warnings=self.plan.warnings,
+            maybe_applied=False,
+            attempted=False,
+            **self.context,
+        )
+
+    @property
+    def scopes(self) -> tuple[ConfigScope, ...]:
+        """What the event needs working: the account, and tracking for track/screen."""
+        return ("account", "tracking") if isinstance(self.plan, TrackPlan) else ("account",)
 
     def rejected(self, error: str, warnings: list[str]) -> DeliveryResult:
         """A 400 decided by the API for this event alone (e.g. a bulk-import rejection)."""

@@ -27,7 +27,7 @@ from activecampaign_client.resources.bulk_import import MAX_IMPORT_CONTACTS
 from ._prepare import Prepared
 from .actions import IdentifyPlan, PagePlan, TrackPlan
 from .catalog import Catalog
-from .results import DeliveryResult
+from .results import DeliveryResult, config_fault_scope
 
 __all__ = [
     "BatchPlan",
@@ -207,7 +207,8 @@ def prime_catalog(
 
     Users' events then run concurrently without racing to create the same name (each
     race costs a request and a 422/409). A failure here is left to the event itself,
-    whose own run tries again and reports it.
+    whose own run tries again and reports it; a configuration fault (a refused key) is
+    raised at once, for the destination's circuit breaker.
     """
     config = catalog.client.config
     can_track = bool(config.actid and config.event_key)  # else tracks fail; register nothing
@@ -223,7 +224,9 @@ def prime_catalog(
                 elif isinstance(plan, IdentifyPlan):
                     for tag in plan.tags:
                         yield from catalog.tag_id(tag)
-            except ActiveCampaignError:
+            except ActiveCampaignError as exc:
+                if config_fault_scope(exc) is not None:
+                    raise  # a refused key: every further name would be refused the same way
                 continue
 
 

@@ -1,14 +1,20 @@
 """DeliveryResult: what happened to one event, in the terms pipelines already use.
 
 200 delivered; 400 never deliverable as is (the message names the field); the API's own
-4xx (422 invalid email, 401/403 bad key) not retryable; 429, 5xx, timeouts and connection
-failures retryable, network failures reported as 502/504.
+4xx (422 invalid email) not retryable; 429, 5xx, timeouts and connection failures
+retryable, network failures reported as 502/504.
+
+A *configuration fault* is not the event's fault: the destination's settings are wrong
+(a refused API key, a 403 about the key, ActiveCampaign's 200 HTML login page, a 402
+payment issue, missing or refused tracking keys). Such a result has ``field == "config"``,
+``config_scope`` says what is broken, and it is neither ``rejected`` nor ``retryable``:
+the same event delivers once the configuration is fixed.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Literal
 
 from activecampaign_client import (
     ActiveCampaignError,
@@ -20,12 +26,33 @@ from activecampaign_client import (
     ConfigurationError,
     EventTrackingError,
     InvalidInputError,
+    PaymentRequiredError,
     RateLimitError,
 )
 
 from ._errors import AmbiguousOutcome, EventError
 
-__all__ = ["DeliveryResult"]
+__all__ = ["ConfigScope", "DeliveryResult", "config_fault_scope"]
+
+ConfigScope = Literal["account", "tracking"]
+"""What a configuration fault stops: ``"account"`` every call (API key, account URL,
+payment), ``"tracking"`` only track and screen events (actid, event key, event tracking
+disabled)."""
+
+
+def config_fault_scope(exc: BaseException) -> ConfigScope | None:
+    """The scope of the configuration fault ``exc`` reveals, or None if it is not one.
+
+    401, a 403 about the key (``PermissionDeniedError``), the HTML login page and 402 stop
+    the whole account; missing tracking keys and trackcmp's ``{"success": 0}`` stop tracks.
+    """
+    if isinstance(exc, AmbiguousOutcome):
+        return config_fault_scope(exc.cause)
+    if isinstance(exc, (AuthenticationError, PaymentRequiredError)):
+        return "account"
+    if isinstance(exc, (ConfigurationError, EventTrackingError)):
+        return "tracking"
+    return None
 
 
 @dataclass(frozen=True)
@@ -46,6 +73,11 @@ class DeliveryResult:
     retry_after: float | None = None
     """Seconds the server asked to wait before trying again (a 429 or 503's Retry-After),
     when it said."""
+    config_scope: ConfigScope | None = None
+    """Set for a configuration fault (see ``config_fault``): what the fault stops."""
+    attempted: bool = True
+    """False when nothing was sent for this event: the destination's circuit breaker was
+    open after a configuration fault, or the destination was halted before it started."""
 
     @property
     def delivered(self) -> bool:
@@ -53,14 +85,31 @@ class DeliveryResult:
         return self.status_code == 200
 
     @property
+    def config_fault(self) -> bool:
+        """True when the destination's configuration, not the event, is at fault: fix the
+        settings (``field == "config"``) and send the event again as it is."""
+        return self.config_scope is not None
+
+    @property
     def rejected(self) -> bool:
         """True for events that will never be delivered as they are (fix them, don't retry)."""
-        return not self.delivered and not self.retryable
+        return not self.delivered and not self.retryable and not self.config_fault
 
     @classmethod
     def ok(cls, warnings: list[str] | tuple[str, ...] = (), **context: Any) -> DeliveryResult:
         """A delivered event."""
         return cls(status_code=200, warnings=tuple(warnings), **context)
+
+    @classmethod
+    def halted(cls, **context: Any) -> DeliveryResult:
+        """An event the destination did not start because it was halted: retryable."""
+        return cls(
+            503,
+            True,
+            "not attempted: delivery was halted before this event started",
+            attempted=False,
+            **context,
+        )
 
     @classmethod
     def from_exception(cls, exc: BaseException, **context: Any) -> DeliveryResult:
@@ -71,13 +120,21 @@ class DeliveryResult:
             return cls(400, False, str(exc), field=exc.field, **context)
         if isinstance(exc, InvalidInputError):
             return cls(400, False, str(exc), field=exc.field, **context)
+        scope = config_fault_scope(exc)
         if isinstance(exc, ConfigurationError):
             # Not the event's fault: fixing the destination's config would deliver it.
-            return cls(400, False, f"destination configuration: {exc}", field="config", **context)
+            return cls(
+                400,
+                False,
+                f"destination configuration: {exc}",
+                field="config",
+                config_scope=scope,
+                **context,
+            )
         if isinstance(exc, EventTrackingError):
-            # trackcmp refuses what our settings make wrong (actid, event key); an unknown
-            # name was registered again before this point.
-            return cls(400, False, str(exc), field="config", **context)
+            # trackcmp refuses what our settings make wrong (actid, event key, tracking
+            # disabled); an unknown name was registered again before this point.
+            return cls(400, False, str(exc), field="config", config_scope=scope, **context)
         if isinstance(exc, APIStatusError):
             status = exc.status_code
             if isinstance(exc, RateLimitError):
@@ -86,6 +143,8 @@ class DeliveryResult:
                 status = 401  # the 200 HTML login page is a refused key
             elif status < 400:
                 status = 502  # a 2xx we could not read: the answer, not the event, was bad
+            if scope is not None:
+                return cls(status, False, str(exc), field="config", config_scope=scope, **context)
             field = next((e.pointer for e in exc.errors if e.pointer), None)
             retry_after = getattr(exc, "retry_after", None)
             return cls(
