@@ -1,9 +1,15 @@
 """One batch being delivered: prepared items, the plan, results by index, and the
 caller's per-event callbacks (``on_start`` before an event's first request, ``on_result``
-as soon as its result is known)."""
+as soon as its result is known).
+
+With ``hold_on_failure``, a user whose event was not delivered but will be tried again
+(retryable, or not attempted) has the rest of their events in the batch held back, so a
+caller retrying them later keeps the user's order.
+"""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Mapping
 
 from ._prepare import Prepared, prepare
@@ -29,11 +35,17 @@ class Batch:
         *,
         on_start: OnStart | None = None,
         on_result: OnResult | None = None,
+        hold_on_failure: bool = False,
     ) -> None:
         self.items = [prepare(message) for message in messages]
         self.results: list[DeliveryResult | None] = [None] * len(self.items)
         self._on_start = on_start
         self._on_result = on_result
+        self._hold = hold_on_failure
+        # Identities of users with an event to be tried again (the sync destination's
+        # threads run different users at once, hence the lock).
+        self._waiting: set[str] = set()
+        self._waiting_lock = threading.Lock()
         self.plan: BatchPlan = plan_batch(self.items, bulk_threshold)
         for index, item in enumerate(self.items):
             if isinstance(item, DeliveryResult):
@@ -59,8 +71,24 @@ class Batch:
         if self._on_start is not None:
             self._on_start(index)
 
+    def held(self, index: int) -> DeliveryResult | None:
+        """The held result of the event at ``index`` when an earlier event of its user is
+        to be tried again (``hold_on_failure``), else None: send it."""
+        if not self._hold:
+            return None
+        prepared = self.prepared(index)
+        with self._waiting_lock:
+            if self._waiting.isdisjoint(prepared.identities):
+                return None
+        return prepared.unattempted(DeliveryResult.held())
+
     def finish(self, index: int, result: DeliveryResult) -> None:
         """Record the result of the event at ``index`` and report it."""
+        item = self.items[index]
+        if self._hold and isinstance(item, Prepared) and not result.delivered:
+            if result.retryable or not result.attempted or result.config_fault:
+                with self._waiting_lock:
+                    self._waiting.update(item.identities)
         self.results[index] = result
         if self._on_result is not None:
             self._on_result(index, result)

@@ -60,6 +60,7 @@ class _DestinationCore(Generic[C]):
         bulk_threshold: int = DEFAULT_BULK_THRESHOLD,
         owns_client: bool = False,
         breaker_cooldown: float = DEFAULT_BREAKER_COOLDOWN,
+        hold_on_failure: bool = False,
     ) -> None:
         if isinstance(max_concurrency, bool) or not isinstance(max_concurrency, int):
             raise TypeError("max_concurrency must be a positive integer")
@@ -77,6 +78,10 @@ class _DestinationCore(Generic[C]):
         self.owns_client = owns_client
         # Threads share one catalog load (the async destination uses an asyncio.Lock).
         self._catalog_lock = threading.Lock()
+        self.hold_on_failure = hold_on_failure
+        """Hold back a user's later events in a batch once one of theirs was not delivered
+        but will be tried again (see ``DeliveryResult.held``): for callers that retry
+        failed events later and must keep each user's order (the service does)."""
         self.breaker = ConfigBreaker(client.clock.now, cooldown=breaker_cooldown)
         """Opens on a configuration fault; see ``rudder_mapper.breaker``."""
         self._halted = threading.Event()
@@ -121,7 +126,9 @@ class _DestinationCore(Generic[C]):
     def _admit_bulk(self, batch: Batch) -> list[int]:
         admitted = []
         for index in batch.plan.bulk:
-            blocked = self._begin(batch.prepared(index), partial(batch.start, index))
+            blocked = batch.held(index) or self._begin(
+                batch.prepared(index), partial(batch.start, index)
+            )
             if blocked is None:
                 admitted.append(index)
             else:
@@ -150,6 +157,7 @@ class ActiveCampaignDestination(_DestinationCore[ActiveCampaign]):
         max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
         bulk_threshold: int = DEFAULT_BULK_THRESHOLD,
         breaker_cooldown: float = DEFAULT_BREAKER_COOLDOWN,
+        hold_on_failure: bool = False,
         **client_options: Unpack[ClientOptions],
     ) -> ActiveCampaignDestination:
         """Build from RudderStack's config keys: apiUrl, apiKey, actid, eventKey.
@@ -165,6 +173,7 @@ class ActiveCampaignDestination(_DestinationCore[ActiveCampaign]):
             bulk_threshold=bulk_threshold,
             owns_client=True,
             breaker_cooldown=breaker_cooldown,
+            hold_on_failure=hold_on_failure,
         )
 
     def _ensure(self, needs: frozenset[CatalogName]) -> None:
@@ -204,7 +213,13 @@ class ActiveCampaignDestination(_DestinationCore[ActiveCampaign]):
         ``on_result(index, result)`` as soon as its result is known, from the thread
         running the event; neither may raise.
         """
-        batch = Batch(messages, self.bulk_threshold, on_start=on_start, on_result=on_result)
+        batch = Batch(
+            messages,
+            self.bulk_threshold,
+            on_start=on_start,
+            on_result=on_result,
+            hold_on_failure=self.hold_on_failure,
+        )
         if self._should_prime():
             try:
                 self._ensure(batch.needs())
@@ -214,7 +229,9 @@ class ActiveCampaignDestination(_DestinationCore[ActiveCampaign]):
 
         def run_group(group: list[int]) -> None:
             for index in group:
-                result = self._deliver(batch.prepared(index), partial(batch.start, index))
+                result = batch.held(index) or self._deliver(
+                    batch.prepared(index), partial(batch.start, index)
+                )
                 batch.finish(index, result)
 
         def run_groups(groups: list[list[int]]) -> None:
@@ -277,6 +294,7 @@ class AsyncActiveCampaignDestination(_DestinationCore[AsyncActiveCampaign]):
         max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
         bulk_threshold: int = DEFAULT_BULK_THRESHOLD,
         breaker_cooldown: float = DEFAULT_BREAKER_COOLDOWN,
+        hold_on_failure: bool = False,
         **client_options: Unpack[ClientOptions],
     ) -> AsyncActiveCampaignDestination:
         """Build from RudderStack's config keys: apiUrl, apiKey, actid, eventKey.
@@ -292,6 +310,7 @@ class AsyncActiveCampaignDestination(_DestinationCore[AsyncActiveCampaign]):
             bulk_threshold=bulk_threshold,
             owns_client=True,
             breaker_cooldown=breaker_cooldown,
+            hold_on_failure=hold_on_failure,
         )
 
     async def _ensure(self, needs: frozenset[CatalogName]) -> None:
@@ -335,7 +354,13 @@ class AsyncActiveCampaignDestination(_DestinationCore[AsyncActiveCampaign]):
         ``on_result(index, result)`` as soon as its result is known, on the event loop;
         neither may raise. Cancelling the call cancels the events in flight.
         """
-        batch = Batch(messages, self.bulk_threshold, on_start=on_start, on_result=on_result)
+        batch = Batch(
+            messages,
+            self.bulk_threshold,
+            on_start=on_start,
+            on_result=on_result,
+            hold_on_failure=self.hold_on_failure,
+        )
         if self._should_prime():
             try:
                 await self._ensure(batch.needs())
@@ -347,7 +372,9 @@ class AsyncActiveCampaignDestination(_DestinationCore[AsyncActiveCampaign]):
         async def run_group(group: list[int]) -> None:
             async with slots:
                 for index in group:
-                    result = await self._deliver(batch.prepared(index), partial(batch.start, index))
+                    result = batch.held(index) or await self._deliver(
+                        batch.prepared(index), partial(batch.start, index)
+                    )
                     batch.finish(index, result)
 
         await asyncio.gather(*(run_group(group) for group in batch.plan.before))

@@ -112,6 +112,18 @@ class DeliveryResult:
         )
 
     @classmethod
+    def held(cls, **context: Any) -> DeliveryResult:
+        """An event held back because an earlier event of the same user was not delivered
+        and will be tried again first (``hold_on_failure``): retryable, nothing sent."""
+        return cls(
+            409,
+            True,
+            "not attempted: an earlier event of the same user was not delivered and goes first",
+            attempted=False,
+            **context,
+        )
+
+    @classmethod
     def from_exception(cls, exc: BaseException, **context: Any) -> DeliveryResult:
         """The result for a failure, with the status and retry flag a pipeline acts on."""
         if isinstance(exc, AmbiguousOutcome):

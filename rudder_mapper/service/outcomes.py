@@ -37,8 +37,9 @@ class RetryPolicy:
 
 @dataclass(frozen=True)
 class Verdict:
-    """The outcome to record, or None when the event stays as it was (a configuration
-    fault: ``pause`` says why the account stops)."""
+    """The outcome to record, or None when the event stays as it was: nothing was sent
+    for it (held behind its user's earlier event, or the worker stopping), or a
+    configuration fault — ``pause`` then says why the account stops."""
 
     outcome: Outcome | None
     pause: str | None = None
@@ -61,8 +62,10 @@ def judge(event: PendingEvent, result: DeliveryResult, policy: RetryPolicy) -> V
     """Decide what one result means for ``event``."""
     if result.delivered:
         return Verdict(replace(_outcome(event, "delivered", result), latency=event.age))
-    if result.field == "config":
+    if result.config_fault:
         return Verdict(None, pause=result.error or "destination configuration fault")
+    if not result.attempted:  # held behind its user's failed event, or halted: untouched
+        return Verdict(None)
     if not result.retryable:
         return Verdict(_outcome(event, "dead", result))
     attempts = event.attempts + 1

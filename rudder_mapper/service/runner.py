@@ -128,7 +128,8 @@ async def serve(
 
 
 def _destination(source: Source) -> AsyncActiveCampaignDestination:
-    return AsyncActiveCampaignDestination.from_config(source.config)
+    # Held events keep a user's order while an earlier event of theirs awaits its retry.
+    return AsyncActiveCampaignDestination.from_config(source.config, hold_on_failure=True)
 
 
 async def work(

@@ -73,7 +73,7 @@ class Service:
 
     def _destination(self, source: Source) -> AsyncActiveCampaignDestination:
         client = self.emulator.async_client(api_key=source.config["apiKey"])
-        return AsyncActiveCampaignDestination(client, owns_client=True)
+        return AsyncActiveCampaignDestination(client, owns_client=True, hold_on_failure=True)
 
     async def ingest(self, *messages: dict[str, Any]) -> None:
         source = self.accounts.current.get(WRITE_KEY)

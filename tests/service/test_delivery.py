@@ -60,6 +60,27 @@ async def test_a_retryable_failure_waits_for_its_retry(service: Service) -> None
     assert service.emulator.contact("ann@example.com") is None
 
 
+async def test_a_users_later_events_wait_for_an_earlier_ones_retry(service: Service) -> None:
+    service.emulator.add_event_name("Bought")
+    service.emulator.faults.script("POST /api/3/contact/sync", ["503", "503", "503"])
+    await service.ingest(identify("ann"), track("ann"), track("bob"))
+    await service.run(DeliverySettings(batch_size=10)).run(ACCOUNT)
+    ann_identify, ann_track, bob_track = await service.rows()
+    assert (ann_identify["state"], ann_identify["attempts"]) == ("pending", 1)
+    assert (ann_track["state"], ann_track["attempts"]) == ("pending", 0)  # nothing sent
+    assert bob_track["state"] == "delivered"
+    assert [e.email for e in service.emulator.tracked_events] == ["bob@example.com"]
+
+    async with service.pool.connection() as conn:  # the retry's time has come
+        await conn.execute("UPDATE rudder_events SET next_attempt_at = clock_timestamp()")
+    await service.run().run(ACCOUNT)
+    assert [r["state"] for r in await service.rows()] == ["delivered"] * 3
+    requests = service.emulator.requests
+    synced = [i for i, r in enumerate(requests) if r.path.endswith("sync") and r.fault is None]
+    tracked = [i for i, r in enumerate(requests) if r.path == "/event"]
+    assert synced[-1] < tracked[-1]  # ann's contact before ann's event
+
+
 async def test_an_event_failing_past_its_max_age_becomes_a_dead_letter(service: Service) -> None:
     service.emulator.faults.script("POST /api/3/contact/sync", ["503"] * 3)
     await service.ingest(identify("ann"))

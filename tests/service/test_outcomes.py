@@ -58,7 +58,7 @@ def test_an_event_older_than_max_age_becomes_a_dead_letter_with_its_history() ->
 
 
 def test_a_configuration_fault_leaves_the_event_and_pauses_the_account() -> None:
-    result = DeliveryResult(401, False, "check the API key", field="config")
+    result = DeliveryResult(401, False, "check the API key", field="config", config_scope="account")
     verdict = judge(event(1), result, POLICY)
     assert verdict.outcome is None
     assert verdict.pause == "check the API key"
@@ -105,3 +105,9 @@ def test_delay_is_jittered_down_never_below_retry_after(
     base = RetryPolicy(jitter=lambda: 0.0).delay(attempts)
     delay = policy.delay(attempts, retry_after)
     assert 0.8 * base == pytest.approx(delay)
+
+
+@pytest.mark.parametrize("result", [DeliveryResult.held(), DeliveryResult.halted()])
+def test_an_event_nothing_was_sent_for_stays_as_it_was(result: DeliveryResult) -> None:
+    verdict = judge(event(1), result, POLICY)
+    assert (verdict.outcome, verdict.pause) == (None, None)
