@@ -85,10 +85,11 @@ class Batch:
     def finish(self, index: int, result: DeliveryResult) -> None:
         """Record the result of the event at ``index`` and report it."""
         item = self.items[index]
-        if self._hold and isinstance(item, Prepared) and not result.delivered:
-            if result.retryable or not result.attempted or result.config_fault:
-                with self._waiting_lock:
-                    self._waiting.update(item.identities)
+        # Not delivered, and not refused for good: the event will be sent again.
+        again = not result.delivered and not result.rejected
+        if self._hold and again and isinstance(item, Prepared):
+            with self._waiting_lock:
+                self._waiting.update(item.identities)
         self.results[index] = result
         if self._on_result is not None:
             self._on_result(index, result)
