@@ -11,6 +11,7 @@ its 5 requests a second.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import time
@@ -22,6 +23,7 @@ from typing import Any
 from psycopg import AsyncConnection
 
 from ..destination import AsyncActiveCampaignDestination
+from ..results import DeliveryResult
 from .accounts import AccountsFile, Source
 from .outcomes import RetryPolicy, judge, next_batch
 from .store import Outcome, PendingEvent, Store
@@ -44,6 +46,9 @@ class DeliverySettings:
     """A run hands its account back after this long (then wakes it again), so a few
     busy accounts cannot hold every job slot of a worker."""
     retry: RetryPolicy = field(default_factory=RetryPolicy)
+    flush_every: float = 0.05
+    """Seconds between commits of outcomes while a batch runs: after a crash, events
+    whose answer came within this long before it are sent again."""
 
 
 class Destinations:
@@ -60,6 +65,11 @@ class Destinations:
         if destination is None:
             destination = self._made[source.fingerprint] = self._factory(source)
         return destination
+
+    def halt(self) -> None:
+        """Start no new event on any destination (a shutdown): those in flight finish."""
+        for destination in self._made.values():
+            destination.halt()
 
     async def aclose(self) -> None:
         """Close every destination's client."""
@@ -180,23 +190,74 @@ class AccountRun:
         destination = self.destinations.for_source(batch[0][1])
         client = destination.client
         sent_before = client.requests_sent
+        recorder = _Recorder(self.store, account, [event for event, _ in batch], self.settings)
         messages = [_decode(event.body) for event, _ in batch]
-        results = await destination.process_batch(messages)
-        outcomes: list[Outcome] = []
-        pause: str | None = None
-        for (event, _), result in zip(batch, results, strict=True):
-            verdict = judge(event, result, self.settings.retry)
-            if verdict.outcome is not None:
-                outcomes.append(verdict.outcome)
-            elif verdict.pause is not None and pause is None:
-                pause = verdict.pause
-        counters = {"requests": float(client.requests_sent - sent_before)}
-        await self.store.settle(account, outcomes, counters)
-        if pause is not None:
-            logger.error("account %s paused: %s", account, pause)
+        async with recorder:
+            await destination.process_batch(messages, on_result=recorder.on_result)
+        await self.store.settle(
+            account, [], {"requests": float(client.requests_sent - sent_before)}
+        )
+        if recorder.pause is not None:
+            logger.error("account %s paused: %s", account, recorder.pause)
             fingerprint = self.accounts.current.account_fingerprint(account)
-            await self.store.pause(account, pause, fingerprint)
-        return len(outcomes), pause is not None
+            await self.store.pause(account, recorder.pause, fingerprint)
+        return recorder.settled, recorder.pause is not None
+
+
+class _Recorder:
+    """Commits outcomes while a batch runs: each result is judged as it arrives, and the
+    outcomes gathered are committed every ``flush_every`` seconds (and when the batch
+    ends, or is cancelled). A crash loses at most the outcomes of that last moment: their
+    events are sent again (at least once)."""
+
+    def __init__(
+        self,
+        store: Store,
+        account: str,
+        events: list[PendingEvent],
+        settings: DeliverySettings,
+    ) -> None:
+        self.store = store
+        self.account = account
+        self.events = events
+        self.settings = settings
+        self.pause: str | None = None
+        self.settled = 0
+        self._pending: list[Outcome] = []
+        self._flusher: asyncio.Task[None] | None = None
+
+    def on_result(self, index: int, result: DeliveryResult) -> None:
+        """The destination's ``on_result``: judge one result (on the event loop)."""
+        verdict = judge(self.events[index], result, self.settings.retry)
+        if verdict.outcome is not None:
+            self._pending.append(verdict.outcome)
+        elif verdict.pause is not None and self.pause is None:
+            self.pause = verdict.pause
+
+    async def flush(self) -> None:
+        """Commit the outcomes gathered so far."""
+        outcomes, self._pending = self._pending, []
+        if outcomes:
+            await self.store.settle(self.account, outcomes, {})
+            self.settled += len(outcomes)
+
+    async def _flush_often(self) -> None:
+        while True:
+            await asyncio.sleep(self.settings.flush_every)
+            await self.flush()
+
+    async def __aenter__(self) -> _Recorder:
+        self._flusher = asyncio.create_task(self._flush_often())
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        assert self._flusher is not None
+        self._flusher.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._flusher
+        # Even when the batch was cancelled (a shutdown past its grace): what finished is
+        # recorded, so only the events in flight are sent again.
+        await asyncio.shield(self.flush())
 
 
 def _decode(body: str) -> object:

@@ -188,6 +188,7 @@ async def work(
                 os._exit(1)
             logger.info("stopping: no new deliveries, %.0f s for those running", settings.grace)
             stopping.set()
+            destinations.halt()  # events not started come back unattempted: still pending
             worker.cancel()
 
         _on_signals({signal.SIGTERM: stop, signal.SIGINT: stop, signal.SIGHUP: reload})
