@@ -139,11 +139,15 @@ async def work(
     *,
     name: str | None = None,
     destination_factory: Callable[[Source], AsyncActiveCampaignDestination] | None = None,
+    stop: asyncio.Event | None = None,
+    handle_signals: bool = True,
 ) -> int:
-    """Run a delivery worker until SIGTERM or SIGINT; returns the exit code (0).
+    """Run a delivery worker until SIGTERM or SIGINT (or ``stop`` is set); returns the
+    exit code (0).
 
     ``destination_factory`` builds the destination for a source's settings (default:
     ``AsyncActiveCampaignDestination.from_config``); tests wire it to an emulator.
+    Embedded in an application of your own, pass ``stop`` and ``handle_signals=False``.
     """
     settings = settings or WorkerSettings()
     accounts = AccountsFile(accounts_path)
@@ -182,22 +186,39 @@ async def work(
         def reload() -> None:
             accounts.reload()
 
-        def stop() -> None:
-            if stopping.is_set():
-                logger.warning("second signal: exiting at once")
-                os._exit(1)
+        def begin_stop() -> None:
             logger.info("stopping: no new deliveries, %.0f s for those running", settings.grace)
             stopping.set()
             destinations.halt()  # events not started come back unattempted: still pending
             worker.cancel()
 
-        _on_signals({signal.SIGTERM: stop, signal.SIGINT: stop, signal.SIGHUP: reload})
+        def on_signal() -> None:
+            if stopping.is_set():
+                logger.warning("second signal: exiting at once")
+                os._exit(1)
+            begin_stop()
+
+        if handle_signals:
+            _on_signals(
+                {signal.SIGTERM: on_signal, signal.SIGINT: on_signal, signal.SIGHUP: reload}
+            )
+        watcher = asyncio.create_task(_when_set(stop, begin_stop)) if stop is not None else None
         try:
             await worker
         except asyncio.CancelledError:
             if not stopping.is_set():
                 raise
         finally:
+            if watcher is not None:
+                watcher.cancel()
+            if handle_signals:
+                for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+                    asyncio.get_running_loop().remove_signal_handler(signum)
             await destinations.aclose()
             await jobs.close()
     return 0
+
+
+async def _when_set(event: asyncio.Event, then: Callable[[], None]) -> None:
+    await event.wait()
+    then()
