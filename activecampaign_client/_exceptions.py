@@ -24,7 +24,7 @@ they are built only from status codes, paths and response bodies.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -53,7 +53,7 @@ __all__ = [
 class ErrorDetail(BaseModel):
     """One entry of a JSON:API style ``errors`` array, e.g. from a 422."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config: ClassVar[ConfigDict] = ConfigDict(extra="allow")
 
     title: str = ""
     detail: str = ""
