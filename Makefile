@@ -42,7 +42,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check activecampaign_client rudder_mapper tests benchmarks
 
 typecheck: $(STAMP)
-	$(VENV)/bin/mypy activecampaign_client rudder_mapper tests/typing_consumer.py tests/packaging/consumer_app.py
+	$(VENV)/bin/mypy activecampaign_client rudder_mapper tests/typing_consumer.py tests/distribution/consumer_app.py
 
 pytest: $(STAMP) database
 	$(VENV)/bin/pytest

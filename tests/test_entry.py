@@ -1,6 +1,6 @@
 """The console script's shim: the CLI when its extra is installed, one clear line otherwise.
 
-The real thing (a wheel installed without the extra) is in tests/packaging; these run the
+The real thing (a wheel installed without the extra) is in tests/distribution; these run the
 shim in a subprocess where typer or rich cannot be imported, which is quick.
 """
 

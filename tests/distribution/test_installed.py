@@ -19,7 +19,7 @@ from ._support import REPO_ROOT, Environment, clean_env, run
 pytestmark = pytest.mark.packaging
 
 CONSUMERS = (
-    REPO_ROOT / "tests" / "packaging" / "consumer_app.py",  # client, emulator and mapper
+    REPO_ROOT / "tests" / "distribution" / "consumer_app.py",  # client, emulator and mapper
     REPO_ROOT / "tests" / "typing_consumer.py",  # the client's whole surface
 )
 

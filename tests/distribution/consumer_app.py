@@ -1,4 +1,4 @@
-"""A user's application, type-checked against the *installed wheel* by tests/packaging.
+"""A user's application, type-checked against the *installed wheel* by tests/distribution.
 
 It is copied out of the repository and checked with ``mypy --strict`` and pyright (strict)
 against a fresh virtual environment where the wheel is installed without editable paths,

@@ -1,4 +1,4 @@
-"""Building the distributions and installing them the way a user does, for tests/packaging.
+"""Building the distributions and installing them the way a user does, for tests/distribution.
 
 Everything runs in subprocesses, outside the repository, with ``PYTHONPATH`` cleared: what
 these tests see is the built wheel installed in a fresh virtual environment, never the
