@@ -18,13 +18,50 @@ from ._config import ClientConfig
 from ._constants import ACCEPT_ENCODING, API_PREFIX, TRACKCMP_URL
 from ._exceptions import InvalidInputError
 
-__all__ = ["ApiRequest", "Budget", "build_http_request", "object_id", "segment"]
+__all__ = [
+    "ApiRequest",
+    "Budget",
+    "build_http_request",
+    "encode_json",
+    "merge_headers",
+    "object_id",
+    "segment",
+]
 
 Budget = Literal["api", "bulk_import", "bulk_import_single", "tracking"]
 """Which rate budget a request spends: the account's API budget, bulk import's per-minute
 budget (which also spends the API budget), or trackcmp.net's own."""
 
 _USER_AGENT = "activecampaign-client-python/0.1"
+
+# Headers whose value is ours whatever the user's http_client says: what we send and how
+# (Accept-Encoding: only codings the client can inflate under its size cap), and the key.
+_OURS = ("accept", "accept-encoding", "content-type", "api-token")
+# Headers httpx works out per request: a default for them would be wrong.
+_PER_REQUEST = ("host", "content-length", "transfer-encoding")
+
+
+def encode_json(value: Any) -> bytes:
+    """A JSON body exactly as the client sends it (compact, ASCII)."""
+    return json.dumps(value, separators=(",", ":")).encode()
+
+
+def merge_headers(ours: Mapping[str, str], defaults: httpx.Headers | None) -> httpx.Headers:
+    """``ours`` over the default headers of the user's http_client.
+
+    Ours win for Accept, Accept-Encoding, Content-Type and Api-Token (a default
+    Api-Token is dropped, so the key still goes to the account host only); the user's
+    User-Agent comes first with ours appended; any other default is kept.
+    """
+    merged = httpx.Headers(defaults) if defaults else httpx.Headers()
+    for name in (*_OURS, *_PER_REQUEST):
+        if name in merged:
+            del merged[name]
+    for name, value in ours.items():
+        if name.lower() == "user-agent" and merged.get("user-agent"):
+            value = f"{merged['user-agent']} {value}"
+        merged[name] = value
+    return merged
 
 
 def segment(value: str | int, *, name: str) -> str:
@@ -92,15 +129,20 @@ class ApiRequest:
         return f"{self.method} {self.url or API_PREFIX + '/' + self.path}"
 
 
-def build_http_request(request: ApiRequest, config: ClientConfig) -> httpx.Request:
+def build_http_request(
+    request: ApiRequest, config: ClientConfig, client_headers: httpx.Headers | None = None
+) -> httpx.Request:
     """The httpx.Request for ``request``. The Api-Token goes to the account host only.
+
+    ``client_headers``: the user's http_client's default headers (``client.send``, which
+    the drivers use, would ignore them), merged by ``merge_headers``.
 
     Text that cannot be encoded (a lone surrogate, which JSON input can carry) or a query
     too long for a URL is an InvalidInputError before anything is sent, not a crash out of
     the request loop.
     """
     try:
-        return _build(request, config)
+        return _build(request, config, client_headers)
     except UnicodeEncodeError:
         raise InvalidInputError(
             "value",
@@ -113,7 +155,9 @@ def build_http_request(request: ApiRequest, config: ClientConfig) -> httpx.Reque
         ) from None
 
 
-def _build(request: ApiRequest, config: ClientConfig) -> httpx.Request:
+def _build(
+    request: ApiRequest, config: ClientConfig, client_headers: httpx.Headers | None
+) -> httpx.Request:
     # Only the codings the client can inflate under its size cap (see BodyReader).
     headers = {
         "Accept": "application/json",
@@ -123,7 +167,7 @@ def _build(request: ApiRequest, config: ClientConfig) -> httpx.Request:
     content: bytes | None = None
     if request.json is not None:
         headers["Content-Type"] = "application/json"
-        content = json.dumps(request.json, separators=(",", ":")).encode()
+        content = encode_json(request.json)
     elif request.form is not None:
         headers["Content-Type"] = "application/x-www-form-urlencoded"
         content = urlencode(dict(request.form)).encode()
@@ -140,7 +184,7 @@ def _build(request: ApiRequest, config: ClientConfig) -> httpx.Request:
         request.method,
         url,
         params=dict(request.params) if request.params else None,
-        headers=headers,
+        headers=merge_headers(headers, client_headers) if client_headers else headers,
         content=content,
         extensions={"timeout": config.timeout.as_dict()},
     )

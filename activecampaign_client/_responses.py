@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import zlib
+from collections.abc import Iterable
 from typing import Any
 
 import httpx
@@ -24,6 +25,7 @@ from ._exceptions import (
     PaymentRequiredError,
     PermissionDeniedError,
     RateLimitError,
+    ServiceUnavailableError,
     UnprocessableEntityError,
 )
 from ._requests import ApiRequest
@@ -45,6 +47,7 @@ _STATUS_ERRORS: dict[int, type[APIStatusError]] = {
     409: ConflictError,
     422: UnprocessableEntityError,
     429: RateLimitError,
+    503: ServiceUnavailableError,
 }
 # An excerpt is read from this many characters at most: regexes on broken HTML can take
 # time that grows with the square of the text, and bodies may reach MAX_RESPONSE_BYTES.
@@ -135,12 +138,12 @@ def _status_error(request: ApiRequest, response: httpx.Response, now: float) -> 
         "method": request.method,
         "path": request.path or (request.url or ""),
     }
-    if status == 429:
-        retry_after = parse_retry_after(response.headers.get("retry-after"), now=now)
-        return RateLimitError(message, retry_after=retry_after, **kwargs)
+    if status in (429, 503):
+        # A 503 may carry Retry-After too (some accounts answer their rate limit so).
+        kwargs["retry_after"] = parse_retry_after(response.headers.get("retry-after"), now=now)
     if status == 400 and _is_import_rate_limit(body):
         # Bulk import reports its per-minute budget as a 400 that says "retry in a minute".
-        return RateLimitError(message, retry_after=MAX_RETRY_AFTER, **kwargs)
+        return RateLimitError(message, **{**kwargs, "retry_after": MAX_RETRY_AFTER})
     if 300 <= status < 400:
         location = _snippet(response.headers.get("location", ""), 120)
         return APIStatusError(f"{message} (redirect to {location!r} not followed)", **kwargs)
@@ -357,22 +360,54 @@ def decode_response(request: ApiRequest, response: httpx.Response, *, wall_time:
     return data
 
 
-def map_transport_error(request: ApiRequest, exc: httpx.HTTPError) -> APIConnectionError:
+def map_transport_error(
+    request: ApiRequest, exc: Exception, *, secrets: Iterable[str | None] = ()
+) -> tuple[APIConnectionError, Exception]:
     """Our error for an httpx failure without an answer (transport errors, and any other
-    httpx error a transport may raise); its message never includes request data."""
+    httpx error a transport may raise), and the cause to chain to it.
+
+    The message names the request and the failure's class and text
+    (``GET /api/3/lists/1 failed: ConnectError: [Errno 111] Connection refused``). The cause
+    is a copy of ``exc`` without its request, whose headers hold the Api-Token, and without
+    its own cause or traceback; ``secrets`` are masked in its text and in the message.
+    """
     # No connection was made, or none was free in the pool: the request never left us.
     never_sent = isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
     kind = type(exc).__name__
+    text = _scrub(str(exc), secrets)
+    detail = f"{kind}: {text}" if text else kind
+    cause = _detached(exc, text)
     if isinstance(exc, httpx.TimeoutException):
-        return APITimeoutError(
-            f"{request.describe()} timed out ({kind})",
+        error: APIConnectionError = APITimeoutError(
+            f"{request.describe()} timed out ({detail})",
             method=request.method,
             path=request.path,
             never_sent=never_sent,
         )
-    return APIConnectionError(
-        f"{request.describe()} failed: {kind}",
-        method=request.method,
-        path=request.path,
-        never_sent=never_sent,
-    )
+    else:
+        error = APIConnectionError(
+            f"{request.describe()} failed: {detail}",
+            method=request.method,
+            path=request.path,
+            never_sent=never_sent,
+        )
+    return error, cause
+
+
+def _scrub(text: str, secrets: Iterable[str | None]) -> str:
+    """One line of at most 300 characters, with every secret masked."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
+    text = _SPACE.sub(" ", text).strip()
+    return text if len(text) <= 300 else text[:299] + "…"
+
+
+def _detached(exc: Exception, text: str) -> Exception:
+    """A copy of ``exc`` holding only its (scrubbed) text: no request, cause or traceback."""
+    try:
+        copy = type(exc)(text)
+    except Exception:  # a class whose constructor wants more: keep the text, lose the class
+        copy = httpx.TransportError(f"{type(exc).__name__}: {text}")
+    copy.__suppress_context__ = True
+    return copy

@@ -55,8 +55,9 @@ def test_close_without_a_with_block() -> None:
 
 async def test_aclose_without_an_async_with_block() -> None:
     client = AsyncActiveCampaign(TEST_API_URL, TEST_API_KEY)
+    http = client._driver.http
     await client.aclose()
-    assert client._driver.http.is_closed
+    assert http.is_closed and client._driver.http is http
 
 
 def test_client_is_closed_even_when_the_block_raises() -> None:
