@@ -23,6 +23,7 @@ from ._exceptions import ConfigurationError
 from ._flow import FlowContext, Operation
 from ._limiter import RateLimiter
 from ._methods import D
+from ._requests import default_headers
 from ._retry import RetryPolicy
 from .resources import (
     BulkImport,
@@ -104,7 +105,7 @@ def _flow_context(
         limiters=limiters,
         concurrency=concurrency,
         deadline=None if deadline is None else float(deadline),
-        client_headers=http_client.headers if http_client is not None else None,
+        client_headers=default_headers(http_client.headers) if http_client is not None else (),
     )
 
 

@@ -130,7 +130,13 @@ class APIConnectionError(ActiveCampaignError):
 
 
 class APITimeoutError(APIConnectionError):
-    """The request timed out. For a non-idempotent POST the server may have acted on it."""
+    """The request timed out, or the call passed its ``deadline`` (then ``deadline`` holds
+    its seconds). For a non-idempotent POST the server may have acted on it, unless
+    ``never_sent``."""
+
+    def __init__(self, message: str, *, deadline: float | None = None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.deadline = deadline
 
 
 class APIResponseValidationError(ActiveCampaignError):

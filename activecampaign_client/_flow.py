@@ -33,7 +33,7 @@ from ._exceptions import (
     APITimeoutError,
 )
 from ._limiter import Booking, RateLimiter, book
-from ._requests import ApiRequest, build_http_request
+from ._requests import ApiRequest, DefaultHeaders, build_http_request
 from ._responses import decode_response, map_transport_error
 from ._retry import RetryPolicy, server_pause
 
@@ -95,8 +95,8 @@ class FlowContext:
     concurrency: dict[str, int] = field(default_factory=dict)
     # Seconds a run may take, waits and retries included (None: no limit).
     deadline: float | None = None
-    # The default headers of the user's http_client, merged into every request.
-    client_headers: httpx.Headers | None = None
+    # The default headers of the user's http_client, sent with every request.
+    client_headers: DefaultHeaders = ()
     # ``+= 1`` is a read, an add and a write: threads sharing a sync client would lose counts.
     _count_lock: threading.Lock = field(
         default_factory=threading.Lock, init=False, repr=False, compare=False
@@ -146,6 +146,7 @@ class _Deadline:
                 method=request.method,
                 path=request.path,
                 never_sent=what.startswith("waiting for the rate limit"),
+                deadline=self.seconds,
             )
 
 
@@ -238,6 +239,8 @@ def call(
         try:
             return (yield from _send_once(request, ctx, deadline))
         except ActiveCampaignError as error:
+            if isinstance(error, APITimeoutError) and error.deadline is not None:
+                raise  # the run's time is up: no retry can help
             delay = ctx.retry.delay(error, attempt, replay_safe=request.safe_to_replay)
             pause = server_pause(error)
             if pause is not None and isinstance(error, APIStatusError):

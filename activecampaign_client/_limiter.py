@@ -226,6 +226,8 @@ class Booking:
 
     def written(self, now: float) -> None:
         """The request was written to the connection now: it counts from now on."""
+        if not self._entries:
+            return
         with _locked([limiter for limiter, _ in self._entries]):
             for _, ticket in self._entries:
                 if ticket.started and not ticket.settled:
@@ -235,6 +237,8 @@ class Booking:
     def settle(self) -> None:
         """The exchange is over: a started request keeps the time it has. One that never
         started (its caller gave up while it waited) gives its slot back."""
+        if not self._entries:
+            return
         self._drop(lambda ticket: not ticket.started)
         with _locked([limiter for limiter, _ in self._entries]):
             for _, ticket in self._entries:
@@ -250,6 +254,8 @@ class Booking:
         self._drop(lambda ticket: True)
 
     def _drop(self, which: Callable[[Ticket], bool]) -> None:
+        if not self._entries:
+            return
         with _locked([limiter for limiter, _ in self._entries]):
             for limiter, ticket in self._entries:
                 if which(ticket) and ticket in limiter.book.tickets:

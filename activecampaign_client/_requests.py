@@ -22,8 +22,9 @@ __all__ = [
     "ApiRequest",
     "Budget",
     "build_http_request",
+    "DefaultHeaders",
+    "default_headers",
     "encode_json",
-    "merge_headers",
     "object_id",
     "segment",
 ]
@@ -46,22 +47,25 @@ def encode_json(value: Any) -> bytes:
     return json.dumps(value, separators=(",", ":")).encode()
 
 
-def merge_headers(ours: Mapping[str, str], defaults: httpx.Headers | None) -> httpx.Headers:
-    """``ours`` over the default headers of the user's http_client.
+DefaultHeaders = tuple[tuple[str, str], ...]
+"""The user's http_client's default headers to send with ours (see ``default_headers``)."""
 
-    Ours win for Accept, Accept-Encoding, Content-Type and Api-Token (a default
-    Api-Token is dropped, so the key still goes to the account host only); the user's
-    User-Agent comes first with ours appended; any other default is kept.
+
+def default_headers(headers: httpx.Headers) -> DefaultHeaders:
+    """Which default headers of the user's http_client go with every request, worked out
+    once when the client is made (``client.send``, which the drivers use, ignores them).
+
+    Ours win for Accept, Accept-Encoding, Content-Type and Api-Token (a default Api-Token
+    is dropped: the key still goes to the account host only); a User-Agent of the user's
+    own comes first, ours appended to it (httpx's default one is left out); the others
+    are sent as they are.
     """
-    merged = httpx.Headers(defaults) if defaults else httpx.Headers()
-    for name in (*_OURS, *_PER_REQUEST):
-        if name in merged:
-            del merged[name]
-    for name, value in ours.items():
-        if name.lower() == "user-agent" and merged.get("user-agent"):
-            value = f"{merged['user-agent']} {value}"
-        merged[name] = value
-    return merged
+    httpx_agent = f"python-httpx/{httpx.__version__}"
+    return tuple(
+        (name, value)
+        for name, value in headers.items()
+        if name not in (*_OURS, *_PER_REQUEST) and (name, value) != ("user-agent", httpx_agent)
+    )
 
 
 def segment(value: str | int, *, name: str) -> str:
@@ -130,12 +134,11 @@ class ApiRequest:
 
 
 def build_http_request(
-    request: ApiRequest, config: ClientConfig, client_headers: httpx.Headers | None = None
+    request: ApiRequest, config: ClientConfig, client_headers: DefaultHeaders = ()
 ) -> httpx.Request:
     """The httpx.Request for ``request``. The Api-Token goes to the account host only.
 
-    ``client_headers``: the user's http_client's default headers (``client.send``, which
-    the drivers use, would ignore them), merged by ``merge_headers``.
+    ``client_headers``: the user's http_client's default headers (``default_headers``).
 
     Text that cannot be encoded (a lone surrogate, which JSON input can carry) or a query
     too long for a URL is an InvalidInputError before anything is sent, not a crash out of
@@ -156,7 +159,7 @@ def build_http_request(
 
 
 def _build(
-    request: ApiRequest, config: ClientConfig, client_headers: httpx.Headers | None
+    request: ApiRequest, config: ClientConfig, client_headers: DefaultHeaders
 ) -> httpx.Request:
     # Only the codings the client can inflate under its size cap (see BodyReader).
     headers = {
@@ -184,7 +187,16 @@ def _build(
         request.method,
         url,
         params=dict(request.params) if request.params else None,
-        headers=merge_headers(headers, client_headers) if client_headers else headers,
+        headers=_merged(headers, client_headers) if client_headers else headers,
         content=content,
         extensions={"timeout": config.timeout.as_dict()},
     )
+
+
+def _merged(ours: dict[str, str], defaults: DefaultHeaders) -> list[tuple[str, str]]:
+    # ``defaults`` holds none of the names we set but User-Agent, which we append to.
+    merged = [(name, value) for name, value in defaults if name != "user-agent"]
+    agent = next((value for name, value in defaults if name == "user-agent"), None)
+    if agent:
+        ours = {**ours, "User-Agent": f"{agent} {ours['User-Agent']}"}
+    return merged + list(ours.items())
