@@ -34,8 +34,9 @@ from ._exceptions import (
 )
 from ._limiter import Booking, RateLimiter, book
 from ._requests import ApiRequest, DefaultHeaders, build_http_request
-from ._responses import decode_response, map_transport_error
+from ._responses import decode_response
 from ._retry import RetryPolicy, server_pause
+from ._transport_errors import map_transport_error
 
 __all__ = ["Acquire", "Command", "FlowContext", "Operation", "Send", "Sleep", "execute"]
 

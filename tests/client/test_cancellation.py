@@ -12,10 +12,10 @@ from typing import Any
 import httpx
 import pytest
 
-from activecampaign_client import ActiveCampaign, AsyncActiveCampaign
+from activecampaign_client import RateLimiter
 from activecampaign_client._flow import Sleep, execute
 
-from ._support import TEST_ACTID, TEST_API_KEY, TEST_API_URL, TEST_EVENT_KEY, FakeClock
+from ._support import TEST_ACTID, TEST_API_KEY, TEST_API_URL, TEST_EVENT_KEY, FakeClock, make_client
 
 TAG = {"tag": {"id": "1", "tag": "vip"}}
 SPAWNED = {"success": 1, "message": "Event spawned"}
@@ -42,17 +42,25 @@ def _answer(request: httpx.Request) -> httpx.Response:
     return httpx.Response(200, json=SPAWNED if request.url.host == "trackcmp.net" else TAG)
 
 
-def _async_client(clock: FakeClock, **options: Any) -> AsyncActiveCampaign:
-    http = httpx.AsyncClient(transport=httpx.MockTransport(_answer))
-    return AsyncActiveCampaign(
-        TEST_API_URL,
-        TEST_API_KEY,
+def _client(
+    flavour: str, clock: FakeClock, transport: httpx.MockTransport | None = None, **options: Any
+) -> Any:
+    transport = transport or httpx.MockTransport(_answer)
+    http = (
+        httpx.AsyncClient(transport=transport)
+        if flavour == "async"
+        else httpx.Client(transport=transport)
+    )
+    return make_client(
+        flavour,
+        clock,
+        api_url=TEST_API_URL,
+        api_key=TEST_API_KEY,
         actid=TEST_ACTID,
         event_key=TEST_EVENT_KEY,
         http_client=http,
-        clock=clock,
         **options,
-    )
+    ).client
 
 
 async def _wave(calls: list[Callable[[], Awaitable[Any]]], settled: int) -> int:
@@ -73,7 +81,7 @@ async def _wave(calls: list[Callable[[], Awaitable[Any]]], settled: int) -> int:
 
 async def test_waves_of_cancelled_calls_never_jam_the_budget() -> None:
     clock = ParkingClock()
-    client = _async_client(clock)
+    client = _client("async", clock)
     limiter = client._driver.ctx.limiters["api"]
     for _wave_number in range(8):
         finished = await _wave([lambda n=n: client.tags.get(n) for n in range(20)], settled=5)
@@ -88,7 +96,7 @@ async def test_waves_of_cancelled_calls_never_jam_the_budget() -> None:
 async def test_right_after_a_storm_the_next_call_waits_only_for_the_window() -> None:
     clock = FakeClock()
     parking = ParkingClock()
-    client = _async_client(parking)
+    client = _client("async", parking)
     finished = await _wave([lambda n=n: client.tags.get(n) for n in range(100)], settled=5)
     assert finished == 5
     # The same budget, on a clock that lets the next call wait: it waits one window, not
@@ -100,7 +108,7 @@ async def test_right_after_a_storm_the_next_call_waits_only_for_the_window() -> 
 
 async def test_cancelled_tracking_calls_give_back_the_tracking_budget() -> None:
     clock = ParkingClock()
-    client = _async_client(clock, tracking_requests_per_second=2)
+    client = _client("async", clock, tracking_requests_per_second=2)
     limiter = client._driver.ctx.limiters["tracking"]
     for _ in range(3):
         calls = [
@@ -120,16 +128,7 @@ async def test_cancelled_calls_give_back_their_slots_in_flight() -> None:
         await gate.wait()
         return httpx.Response(200, json=SPAWNED)
 
-    http = httpx.AsyncClient(transport=httpx.MockTransport(slow))
-    client = AsyncActiveCampaign(
-        TEST_API_URL,
-        TEST_API_KEY,
-        actid=TEST_ACTID,
-        event_key=TEST_EVENT_KEY,
-        http_client=http,
-        clock=FakeClock(),
-        tracking_max_concurrency=2,
-    )
+    client = _client("async", FakeClock(), httpx.MockTransport(slow), tracking_max_concurrency=2)
 
     def track() -> Awaitable[Any]:
         return client.event_tracking.track("signup", email="a@example.com")
@@ -147,16 +146,19 @@ async def test_cancelled_calls_give_back_their_slots_in_flight() -> None:
     assert len(arrived) == 2
     gate.set()
     await asyncio.gather(*tasks)
-    await http.aclose()
+
+
+def _spent(clock: FakeClock) -> tuple[Any, RateLimiter]:
+    """A sync client whose budget for this window is spent, and its limiter."""
+    client = _client("sync", clock)
+    for n in range(5):
+        client.tags.get(n)
+    return client, client._driver.ctx.limiters["api"]
 
 
 def test_a_thread_interrupted_while_it_waits_gives_its_booking_back() -> None:
     clock = InterruptingClock()
-    http = httpx.Client(transport=httpx.MockTransport(_answer))
-    client = ActiveCampaign(TEST_API_URL, TEST_API_KEY, http_client=http, clock=clock)
-    limiter = client._driver.ctx.limiters["api"]
-    for n in range(5):
-        client.tags.get(n)
+    client, limiter = _spent(clock)
     with pytest.raises(KeyboardInterrupt):
         client.tags.get(6)  # must wait for the next window: interrupted there
     assert limiter.pending() == 0
@@ -168,15 +170,8 @@ def test_a_thread_interrupted_in_flight_gives_its_slot_back() -> None:
     def interrupted(request: httpx.Request) -> httpx.Response:
         raise KeyboardInterrupt
 
-    http = httpx.Client(transport=httpx.MockTransport(interrupted))
-    client = ActiveCampaign(
-        TEST_API_URL,
-        TEST_API_KEY,
-        actid=TEST_ACTID,
-        event_key=TEST_EVENT_KEY,
-        http_client=http,
-        clock=FakeClock(),
-        tracking_max_concurrency=1,
+    client = _client(
+        "sync", FakeClock(), httpx.MockTransport(interrupted), tracking_max_concurrency=1
     )
     with pytest.raises(KeyboardInterrupt):
         client.event_tracking.track("signup", email="a@example.com")
@@ -185,12 +180,7 @@ def test_a_thread_interrupted_in_flight_gives_its_slot_back() -> None:
 
 
 def test_a_flow_closed_while_it_waits_gives_its_booking_back() -> None:
-    clock = FakeClock()
-    http = httpx.Client(transport=httpx.MockTransport(_answer))
-    client = ActiveCampaign(TEST_API_URL, TEST_API_KEY, http_client=http, clock=clock)
-    limiter = client._driver.ctx.limiters["api"]
-    for n in range(5):
-        client.tags.get(n)
+    client, limiter = _spent(FakeClock())
     flow = execute(client.tags.get.operation(6), client._driver.ctx)
     assert isinstance(next(flow), Sleep)  # booked for the next window, waiting
     assert limiter.pending() == 1

@@ -8,6 +8,8 @@ client hung up: far fewer than 20 means the client did not wait for the end.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from activecampaign_client import ActiveCampaign, APITimeoutError, AsyncActiveCampaign
@@ -19,24 +21,30 @@ BODY = b'{"tag":{"id":"1"}}  '  # 20 bytes
 HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 20\r\n\r\n"
 
 
+async def _get_tag(flavour: str, url: str, **options: Any) -> APITimeoutError:
+    """The APITimeoutError ``tags.get(1)`` raises on the given client flavour."""
+    options.setdefault("requests_per_second", None)
+    if flavour == "sync":
+        with (
+            ActiveCampaign(url, KEY, **options) as client,
+            pytest.raises(APITimeoutError) as caught,
+        ):
+            client.tags.get(1)
+    else:
+        async with AsyncActiveCampaign(url, KEY, **options) as aclient:
+            with pytest.raises(APITimeoutError) as caught:
+                await aclient.tags.get(1)
+    return caught.value
+
+
 @pytest.mark.parametrize("flavour", ["sync", "async"])
 async def test_a_trickled_body_is_cut_at_the_attempts_limit(flavour: str) -> None:
     answer, sent = trickle(head=HEAD, body=BODY, interval=0.3)
     with serving(answer) as server:
-        options = {"timeout": 1.0, "max_retries": 0, "requests_per_second": None}
-        if flavour == "sync":
-            with (
-                ActiveCampaign(server.url, KEY, **options) as client,
-                pytest.raises(APITimeoutError) as caught,
-            ):
-                client.tags.get(1)
-        else:
-            async with AsyncActiveCampaign(server.url, KEY, **options) as aclient:
-                with pytest.raises(APITimeoutError) as caught:
-                    await aclient.tags.get(1)
+        error = await _get_tag(flavour, server.url, timeout=1.0, max_retries=0)
     assert sent[0] < 10
-    assert caught.value.retryable
-    assert "longer than its 1s limit" in str(caught.value)
+    assert error.retryable
+    assert "longer than its 1s limit" in str(error)
 
 
 @pytest.mark.parametrize("flavour", ["sync", "async"])
@@ -44,20 +52,10 @@ async def test_the_calls_deadline_covers_its_retries(flavour: str) -> None:
     # Each attempt may take 10 s, and two retries are allowed: the deadline cuts it all.
     answer, sent = trickle(head=HEAD, body=BODY, interval=0.3)
     with serving(answer) as server:
-        options = {"timeout": 10.0, "deadline": 1.2, "requests_per_second": None}
-        if flavour == "sync":
-            with (
-                ActiveCampaign(server.url, KEY, **options) as client,
-                pytest.raises(APITimeoutError) as caught,
-            ):
-                client.tags.get(1)
-        else:
-            async with AsyncActiveCampaign(server.url, KEY, **options) as aclient:
-                with pytest.raises(APITimeoutError) as caught:
-                    await aclient.tags.get(1)
+        error = await _get_tag(flavour, server.url, timeout=10.0, deadline=1.2)
     assert len(server.requests) <= 2
     assert sent[0] < 10
-    assert caught.value.retryable
+    assert error.retryable
 
 
 async def test_the_async_client_cuts_trickled_headers_too() -> None:
@@ -65,9 +63,5 @@ async def test_the_async_client_cuts_trickled_headers_too() -> None:
     # httpx in one call, which only the async client can cancel (see README).
     answer, sent = trickle(head=HEAD, body=BODY, interval=0.2, in_headers=True)
     with serving(answer) as server:
-        async with AsyncActiveCampaign(
-            server.url, KEY, timeout=1.0, max_retries=0, requests_per_second=None
-        ) as client:
-            with pytest.raises(APITimeoutError):
-                await client.tags.get(1)
+        await _get_tag("async", server.url, timeout=1.0, max_retries=0)
     assert sent[0] < 10
