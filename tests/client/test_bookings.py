@@ -49,7 +49,7 @@ def test_a_request_written_on_time_keeps_its_booking() -> None:
 def test_a_booking_never_starts_before_its_time() -> None:
     limiter = RateLimiter(5)
     _started(limiter, 0.0, 5)
-    sixth, wait = book([limiter], 0.0)
+    sixth, _ = book([limiter], 0.0)
     assert sixth is not None
     assert sixth.confirm(0.5) == pytest.approx(SPAN - 0.5)
 
