@@ -81,19 +81,19 @@ def test_chunks_keep_to_250_contacts() -> None:
     assert [i for chunk in chunks for i in chunk] == list(range(600))
 
 
-def test_chunks_keep_to_400000_bytes_as_sent() -> None:
+def test_chunks_keep_under_400000_bytes_as_sent() -> None:
     contacts = [_contact(n, padding=5_000) for n in range(250)]
     chunks = import_chunks(contacts, exclude_automations=True)
     assert len(chunks) > 1
     assert [i for chunk in chunks for i in chunk] == list(range(250))
     for chunk in chunks:
         body = {"contacts": [{**contacts[i], "exclude_automations": True} for i in chunk]}
-        assert len(encode_json(body)) <= MAX_IMPORT_BYTES
-    # Each chunk but the last is full: one more contact would pass the limit.
+        assert len(encode_json(body)) < MAX_IMPORT_BYTES
+    # Each chunk but the last is full: one more contact would reach the limit.
     for chunk, after in itertools.pairwise(chunks):
         body = {"contacts": [{**contacts[i], "exclude_automations": True} for i in chunk]}
         body["contacts"].append({**contacts[after[0]], "exclude_automations": True})
-        assert len(encode_json(body)) > MAX_IMPORT_BYTES
+        assert len(encode_json(body)) >= MAX_IMPORT_BYTES
 
 
 def test_a_contact_too_large_for_any_request_is_alone_in_its_chunk() -> None:
@@ -116,6 +116,24 @@ async def test_import_contacts_refuses_an_oversize_payload_before_sending(
     for chunk in import_chunks(contacts):
         await api(api.bulk_import.import_contacts, [contacts[i] for i in chunk])
     assert len(server.requests) > 1
-    assert all(len(request.content) <= MAX_IMPORT_BYTES for request in server.requests)
+    assert all(len(request.content) < MAX_IMPORT_BYTES for request in server.requests)
     sent = [c["email"] for r in server.requests for c in json.loads(r.content)["contacts"]]
     assert sent == [c["email"] for c in contacts]
+
+
+@pytest.mark.parametrize(
+    ("size", "accepted"), [(MAX_IMPORT_BYTES - 1, True), (MAX_IMPORT_BYTES, False)]
+)
+async def test_the_byte_cap_is_kept_strictly(mock_api: MockApi, size: int, accepted: bool) -> None:
+    server = FakeServer(reply(json=IMPORTED))
+    api = mock_api(server)
+    contact = _contact(0)
+    contact["first_name"] = "x" * (size - len(encode_json({"contacts": [contact]})))
+    assert len(encode_json({"contacts": [contact]})) == size
+    if accepted:
+        await api(api.bulk_import.import_contacts, [contact])
+        assert len(server.requests[0].content) == size
+    else:
+        with pytest.raises(InvalidInputError):
+            await api(api.bulk_import.import_contacts, [contact])
+        assert server.requests == []
