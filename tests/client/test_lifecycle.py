@@ -7,7 +7,7 @@ import pytest
 
 from activecampaign_client import ActiveCampaign, AsyncActiveCampaign
 
-from ._support import TEST_API_KEY, TEST_API_URL, FakeServer, reply
+from ._support import TEST_API_KEY, TEST_API_URL, FakeClock, FakeServer, reply
 
 TAG = {"tag": {"id": "1", "tag": "vip"}}
 
@@ -29,21 +29,27 @@ async def test_async_client_closes_its_own_http_client() -> None:
 def test_sync_client_leaves_a_given_http_client_open() -> None:
     server = FakeServer(reply(json=TAG))
     with httpx.Client(transport=httpx.MockTransport(server)) as http:
-        with ActiveCampaign(TEST_API_URL, TEST_API_KEY, http_client=http) as client:
+        with ActiveCampaign(
+            TEST_API_URL, TEST_API_KEY, http_client=http, clock=FakeClock()
+        ) as client:
             client.tags.get(1)
         assert not http.is_closed
         # Still usable by its owner, and by a new client on it.
-        ActiveCampaign(TEST_API_URL, TEST_API_KEY, http_client=http).tags.get(1)
+        ActiveCampaign(TEST_API_URL, TEST_API_KEY, http_client=http, clock=FakeClock()).tags.get(1)
     assert len(server.requests) == 2
 
 
 async def test_async_client_leaves_a_given_http_client_open() -> None:
     server = FakeServer(reply(json=TAG))
     async with httpx.AsyncClient(transport=httpx.MockTransport(server)) as http:
-        async with AsyncActiveCampaign(TEST_API_URL, TEST_API_KEY, http_client=http) as client:
+        async with AsyncActiveCampaign(
+            TEST_API_URL, TEST_API_KEY, http_client=http, clock=FakeClock()
+        ) as client:
             await client.tags.get(1)
         assert not http.is_closed
-        await AsyncActiveCampaign(TEST_API_URL, TEST_API_KEY, http_client=http).tags.get(1)
+        await AsyncActiveCampaign(
+            TEST_API_URL, TEST_API_KEY, http_client=http, clock=FakeClock()
+        ).tags.get(1)
     assert len(server.requests) == 2
 
 
