@@ -327,6 +327,16 @@ class AsyncDriver:
                 return await self._receive(request)
         except TimeoutError:
             raise exchange.timed_out() from None
+        except RuntimeError as exc:
+            if "loop" not in str(exc):
+                raise
+            # An http_client of the user's, reused on another event loop than the one its
+            # connections belong to: a failure of the exchange, not a bug to escape with.
+            raise httpx.TransportError(
+                f"{exc}: the http_client's connections belong to another event loop; give "
+                "each loop its own, or let the client make its own",
+                request=request,
+            ) from None
 
     async def _receive(self, request: httpx.Request) -> httpx.Response:
         http = self.http

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from activecampaign_client import ActiveCampaign, AsyncActiveCampaign
+from activecampaign_client import ActiveCampaign, APIConnectionError, AsyncActiveCampaign
 
 from ._support import TEST_API_KEY, TEST_API_URL, FakeClock, FakeServer, reply
 
@@ -71,3 +71,31 @@ def test_client_is_closed_even_when_the_block_raises() -> None:
     with pytest.raises(KeyError), client:
         raise KeyError("boom")
     assert client._driver.http.is_closed
+
+
+async def test_a_given_client_used_on_a_closed_loop_fails_inside_the_error_tree() -> None:
+    # What httpx raises when an AsyncClient's pooled connection belongs to a loop that is
+    # closed (one asyncio.run per batch, with a client of the user's): ours to name.
+    def closed_loop(request: httpx.Request) -> httpx.Response:
+        raise RuntimeError("Event loop is closed")
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(closed_loop)) as http:
+        client = AsyncActiveCampaign(
+            TEST_API_URL, TEST_API_KEY, http_client=http, max_retries=0, clock=FakeClock()
+        )
+        with pytest.raises(APIConnectionError) as caught:
+            await client.tags.get(1)
+    assert "another event loop" in str(caught.value)
+    assert caught.value.retryable
+
+
+async def test_other_runtime_errors_are_not_disguised() -> None:
+    def broken(request: httpx.Request) -> httpx.Response:
+        raise RuntimeError("a bug")
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(broken)) as http:
+        client = AsyncActiveCampaign(
+            TEST_API_URL, TEST_API_KEY, http_client=http, clock=FakeClock()
+        )
+        with pytest.raises(RuntimeError, match="a bug"):
+            await client.tags.get(1)
