@@ -40,6 +40,7 @@ from ._limiter import RateLimiter
 from ._pagination import Page, PageQuery
 from ._requests import ApiRequest
 from ._retry import RetryPolicy
+from ._version import __version__
 from .models import (
     BulkImportContact,
     BulkImportInfo,
@@ -58,8 +59,6 @@ from .models import (
     TrackingStatus,
     WhitelistedDomain,
 )
-
-__version__ = "0.1.0"
 
 __all__ = [
     "APIConnectionError",

@@ -30,7 +30,7 @@ attributes (Celery results, process pools), ``__cause__`` aside: pickle never ke
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -60,7 +60,7 @@ __all__ = [
 class ErrorDetail(BaseModel):
     """One entry of a JSON:API style ``errors`` array, e.g. from a 422."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config: ClassVar[ConfigDict] = ConfigDict(extra="allow")
 
     title: str = ""
     detail: str = ""

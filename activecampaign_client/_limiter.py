@@ -90,13 +90,13 @@ class RateLimiter:
             raise ValueError(f"requests_per_second must be a positive number, got {rate!r}")
         if not per > 0:
             raise ValueError(f"per must be a positive number of seconds, got {per!r}")
-        self.rate = rate
-        self.per = per
-        self.burst = max(1, int(rate))
-        self.window = per * self.burst / rate
+        self.rate: float = rate
+        self.per: float = per
+        self.burst: int = max(1, int(rate))
+        self.window: float = per * self.burst / rate
         # The (burst + 1)-th start waits a window plus this after the first (see _constants).
-        self.margin = self.window * LIMITER_MARGIN_FRACTION + LIMITER_MARGIN_SECONDS
-        self.book = TicketBook()
+        self.margin: float = self.window * LIMITER_MARGIN_FRACTION + LIMITER_MARGIN_SECONDS
+        self.book: TicketBook = TicketBook()
         self.book.horizon = self.window + self.margin
 
     @classmethod

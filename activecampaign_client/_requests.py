@@ -17,6 +17,7 @@ import httpx
 from ._config import ClientConfig
 from ._constants import ACCEPT_ENCODING, API_PREFIX, TRACKCMP_URL
 from ._exceptions import InvalidInputError
+from ._version import __version__
 
 __all__ = [
     "ApiRequest",
@@ -33,7 +34,7 @@ Budget = Literal["api", "bulk_import", "bulk_import_single", "tracking"]
 """Which rate budget a request spends: the account's API budget, bulk import's per-minute
 budget (which also spends the API budget), or trackcmp.net's own."""
 
-_USER_AGENT = "activecampaign-client-python/0.1"
+_USER_AGENT = f"activecampaign-client-python/{__version__}"
 
 # Headers whose value is ours whatever the user's http_client says: what we send and how
 # (Accept-Encoding: only codings the client can inflate under its size cap), and the key.

@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from activecampaign_client import ActiveCampaign, AsyncActiveCampaign, ConfigurationError
+from activecampaign_client._requests import _USER_AGENT
 
 from ._support import TEST_ACTID, TEST_API_KEY, TEST_API_URL, TEST_EVENT_KEY, FakeClock, FakeServer
 
@@ -44,7 +45,7 @@ async def test_the_user_clients_headers_are_merged_into_every_request(flavour: s
     account, trackcmp = server.requests
     for request in (account, trackcmp):
         assert request.headers["X-Trace"] == "trace-42"
-        assert request.headers["User-Agent"] == "MyApp/1.0 activecampaign-client-python/0.1"
+        assert request.headers["User-Agent"] == f"MyApp/1.0 {_USER_AGENT}"
         assert request.headers["Accept"] == "application/json"
         assert request.headers["Accept-Encoding"] == "gzip, deflate"
     assert account.headers["Content-Type"] == "application/json"
