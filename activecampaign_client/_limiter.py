@@ -53,11 +53,11 @@ class TicketBook:
     """The shared state of one budget: its tickets, its 429 pause and its lock."""
 
     def __init__(self) -> None:
-        self.lock = threading.Lock()
+        self.lock: threading.Lock = threading.Lock()
         self.tickets: list[Ticket] = []
-        self.held_until = -math.inf
+        self.held_until: float = -math.inf
         # How far back a start can matter to any limiter using this book (its longest window).
-        self.horizon = 0.0
+        self.horizon: float = 0.0
         self._seq = itertools.count()
         self._companions: dict[str, TicketBook] = {}
 
