@@ -22,15 +22,21 @@ from typing import Any
 
 from psycopg import AsyncConnection
 
+from activecampaign_client import Clock, RateLimiter, SystemClock
+
 from ..destination import AsyncActiveCampaignDestination
 from ..results import DeliveryResult
 from .accounts import AccountsFile, Source
+from .budget import BudgetHandoff
 from .outcomes import RetryPolicy, judge, next_batch
 from .store import Outcome, PendingEvent, Store
 
-__all__ = ["AccountRun", "DeliverySettings", "Destinations"]
+__all__ = ["AccountRun", "DeliverySettings", "DestinationFactory", "Destinations"]
 
 logger = logging.getLogger("rudder_mapper.service")
+
+# ActiveCampaign's budget per account, shared by every key and client of the account.
+ACCOUNT_REQUESTS_PER_SECOND = 5.0
 
 _SCAN_PAGE = 1000
 # A run walks this many pending events at most looking for ones it may send now.
@@ -51,19 +57,34 @@ class DeliverySettings:
     whose answer came within this long before it are sent again."""
 
 
+DestinationFactory = Callable[[Source, RateLimiter], AsyncActiveCampaignDestination]
+"""Builds the destination for a source's settings, keeping to the account's limiter."""
+
+
 class Destinations:
     """One destination per distinct account settings, kept for the worker's lifetime
-    (their catalogs are what make steady-state delivery cheap)."""
+    (their catalogs are what make steady-state delivery cheap), and one request budget per
+    account that all of its destinations keep to. ``clock`` is the clients' clock."""
 
-    def __init__(self, factory: Callable[[Source], AsyncActiveCampaignDestination]) -> None:
+    def __init__(self, factory: DestinationFactory, clock: Clock | None = None) -> None:
         self._factory = factory
+        self.clock: Clock = clock or SystemClock()
         self._made: dict[str, AsyncActiveCampaignDestination] = {}
+        self._limiters: dict[str, RateLimiter] = {}
+
+    def limiter(self, account: str) -> RateLimiter:
+        """The account's budget in this process."""
+        found = self._limiters.get(account)
+        if found is None:
+            found = self._limiters[account] = RateLimiter(ACCOUNT_REQUESTS_PER_SECOND)
+        return found
 
     def for_source(self, source: Source) -> AsyncActiveCampaignDestination:
         """The destination for a source's settings."""
         destination = self._made.get(source.fingerprint)
         if destination is None:
-            destination = self._made[source.fingerprint] = self._factory(source)
+            limiter = self.limiter(source.account)
+            destination = self._made[source.fingerprint] = self._factory(source, limiter)
         return destination
 
     def halt(self) -> None:
@@ -122,6 +143,7 @@ class AccountRun:
         self.settings = settings
         self.stopping = stopping
         self.wake = wake
+        self.budget = BudgetHandoff(store)
 
     async def run(self, account: str) -> int:
         """Deliver; returns how many events were settled."""
@@ -137,6 +159,9 @@ class AccountRun:
             if not free:
                 logger.info("account %s is being delivered by another worker", account)
                 return 0
+            limiter = self.destinations.limiter(account)
+            clock = self.destinations.clock
+            await self.budget.receive(account, limiter, clock)
             while not self.stopping.is_set():
                 if time.monotonic() - started > self.settings.slice_seconds:
                     await self.wake(account)  # more to do: queue the next slice
@@ -145,6 +170,7 @@ class AccountRun:
                 if not batch:
                     break
                 done, paused = await self._deliver(account, batch, sources)
+                await self.budget.hand_over(account, limiter, clock)
                 settled += done
                 if paused:
                     break
@@ -189,14 +215,16 @@ class AccountRun:
     ) -> tuple[int, bool]:
         destination = self.destinations.for_source(batch[0][1])
         client = destination.client
-        sent_before = client.requests_sent
+        sent_before, refused_before = client.requests_sent, client.rate_limited
         recorder = _Recorder(self.store, account, [event for event, _ in batch], self.settings)
         messages = [_decode(event.body) for event, _ in batch]
         async with recorder:
             await destination.process_batch(messages, on_result=recorder.on_result)
-        await self.store.settle(
-            account, [], {"requests": float(client.requests_sent - sent_before)}
-        )
+        counters = {
+            "requests": float(client.requests_sent - sent_before),
+            "rate_limited": float(client.rate_limited - refused_before),
+        }
+        await self.store.settle(account, [], counters)
         if recorder.pause is not None:
             logger.error("account %s paused: %s", account, recorder.pause)
             fingerprint = self.accounts.current.account_fingerprint(account)
@@ -225,6 +253,8 @@ class _Recorder:
         self.settled = 0
         self._pending: list[Outcome] = []
         self._flusher: asyncio.Task[None] | None = None
+        self._done = asyncio.Event()
+        self._lock = asyncio.Lock()
 
     def on_result(self, index: int, result: DeliveryResult) -> None:
         """The destination's ``on_result``: judge one result (on the event loop)."""
@@ -235,15 +265,21 @@ class _Recorder:
             self.pause = verdict.pause
 
     async def flush(self) -> None:
-        """Commit the outcomes gathered so far."""
-        outcomes, self._pending = self._pending, []
-        if outcomes:
-            await self.store.settle(self.account, outcomes, {})
-            self.settled += len(outcomes)
+        """Commit the outcomes gathered so far. Shielded: a cancelled caller (a worker
+        past its grace) never leaves a commit half done, and flushes never overlap."""
+        await asyncio.shield(self._flush_locked())
+
+    async def _flush_locked(self) -> None:
+        async with self._lock:
+            outcomes, self._pending = self._pending, []
+            if outcomes:
+                await self.store.settle(self.account, outcomes, {})
+                self.settled += len(outcomes)
 
     async def _flush_often(self) -> None:
-        while True:
-            await asyncio.sleep(self.settings.flush_every)
+        while not self._done.is_set():
+            with contextlib.suppress(asyncio.TimeoutError):  # TimeoutError on 3.11+
+                await asyncio.wait_for(self._done.wait(), self.settings.flush_every)
             await self.flush()
 
     async def __aenter__(self) -> _Recorder:
@@ -252,12 +288,13 @@ class _Recorder:
 
     async def __aexit__(self, *exc_info: object) -> None:
         assert self._flusher is not None
-        self._flusher.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._flusher
+        self._done.set()
         # Even when the batch was cancelled (a shutdown past its grace): what finished is
         # recorded, so only the events in flight are sent again.
-        await asyncio.shield(self.flush())
+        try:
+            await self._flusher
+        finally:
+            await self.flush()
 
 
 def _decode(body: str) -> object:

@@ -23,9 +23,11 @@ import psycopg
 import uvicorn
 from psycopg_pool import AsyncConnectionPool
 
+from activecampaign_client import Clock, RateLimiter
+
 from ..destination import AsyncActiveCampaignDestination
 from .accounts import AccountsFile, Source
-from .delivery import AccountRun, DeliverySettings, Destinations
+from .delivery import AccountRun, DeliverySettings, DestinationFactory, Destinations
 from .ingest import IngestSettings, create_app
 from .jobs import HEARTBEAT, STALLED, ServiceJobs, WorkerState
 from .store import Store
@@ -127,9 +129,13 @@ async def serve(
             await jobs.close()
 
 
-def _destination(source: Source) -> AsyncActiveCampaignDestination:
-    # Held events keep a user's order while an earlier event of theirs awaits its retry.
-    return AsyncActiveCampaignDestination.from_config(source.config, hold_on_failure=True)
+def _destination(source: Source, limiter: RateLimiter) -> AsyncActiveCampaignDestination:
+    # Held events keep a user's order while an earlier event of theirs awaits its retry;
+    # every destination of an account keeps to the account's one limiter (handed over
+    # between processes, see ``budget``).
+    return AsyncActiveCampaignDestination.from_config(
+        source.config, hold_on_failure=True, rate_limiter=limiter
+    )
 
 
 async def work(
@@ -138,20 +144,22 @@ async def work(
     settings: WorkerSettings | None = None,
     *,
     name: str | None = None,
-    destination_factory: Callable[[Source], AsyncActiveCampaignDestination] | None = None,
+    destination_factory: DestinationFactory | None = None,
+    clock: Clock | None = None,
     stop: asyncio.Event | None = None,
     handle_signals: bool = True,
 ) -> int:
     """Run a delivery worker until SIGTERM or SIGINT (or ``stop`` is set); returns the
     exit code (0).
 
-    ``destination_factory`` builds the destination for a source's settings (default:
-    ``AsyncActiveCampaignDestination.from_config``); tests wire it to an emulator.
+    ``destination_factory`` builds the destination for a source's settings and its
+    account's limiter (default: ``AsyncActiveCampaignDestination.from_config``); tests
+    wire it to an emulator, whose ``clock`` the destinations then run on.
     Embedded in an application of your own, pass ``stop`` and ``handle_signals=False``.
     """
     settings = settings or WorkerSettings()
     accounts = AccountsFile(accounts_path)
-    destinations = Destinations(destination_factory or _destination)
+    destinations = Destinations(destination_factory or _destination, clock)
     stopping = asyncio.Event()
     async with open_pool(database_url, 2 * settings.concurrency + 6) as pool:
         jobs = ServiceJobs(pool)

@@ -252,8 +252,8 @@ class Store:
                 (account,),
             )
 
-    async def save_budget(self, account: str, budget: dict[str, list[float]]) -> None:
-        """Keep the account's recent request starts (database epoch seconds per budget)."""
+    async def save_budget(self, account: str, budget: dict[str, Any]) -> None:
+        """Keep the account's recent request starts (see ``budget.BudgetHandoff``)."""
         async with self.pool.connection() as conn:
             await conn.execute(
                 """

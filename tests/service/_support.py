@@ -10,6 +10,7 @@ from typing import Any
 
 from psycopg_pool import AsyncConnectionPool
 
+from activecampaign_client import RateLimiter
 from activecampaign_client.testing import ActiveCampaignEmulator, SimulatedClock
 from rudder_mapper import AsyncActiveCampaignDestination
 from rudder_mapper.service.accounts import AccountsFile, Source
@@ -66,13 +67,13 @@ class Service:
         self.write_accounts(entry())
         self.accounts = AccountsFile(self.accounts_path, check_every=0.0)
         self.store = Store(self.pool)
-        self.destinations = Destinations(self._destination)
+        self.destinations = Destinations(self._destination, self.emulator.clock)
 
     def write_accounts(self, config: dict[str, Any]) -> None:
         self.accounts_path.write_text(json.dumps({WRITE_KEY: config}))
 
-    def _destination(self, source: Source) -> AsyncActiveCampaignDestination:
-        client = self.emulator.async_client(api_key=source.config["apiKey"])
+    def _destination(self, source: Source, limiter: RateLimiter) -> AsyncActiveCampaignDestination:
+        client = self.emulator.async_client(api_key=source.config["apiKey"], rate_limiter=limiter)
         return AsyncActiveCampaignDestination(client, owns_client=True, hold_on_failure=True)
 
     async def ingest(self, *messages: dict[str, Any]) -> None:

@@ -9,11 +9,13 @@ from pathlib import Path
 import pytest
 from psycopg_pool import AsyncConnectionPool
 
+from activecampaign_client import SystemClock
+from activecampaign_client.testing import ActiveCampaignEmulator
 from rudder_mapper.service.admin import Admin
 from rudder_mapper.service.delivery import DeliverySettings
 from rudder_mapper.service.outcomes import RetryPolicy
 
-from ._support import ACCOUNT, Service, entry, identify, track
+from ._support import ACCOUNT, API_KEY, API_URL, Service, entry, identify, track
 
 
 @pytest.fixture
@@ -131,3 +133,28 @@ async def test_dead_letters_are_listed_replayed_and_purged(service: Service) -> 
     assert [r["state"] for r in await service.rows()] == ["dead", "pending"]
     assert await admin.purge(who=ACCOUNT) == 1
     assert [r["state"] for r in await service.rows()] == ["pending"]
+
+
+async def test_the_request_budget_is_handed_to_a_run_in_another_process(
+    pool: AsyncConnectionPool, tmp_path: Path
+) -> None:
+    # Two workers' worth of state (each its own limiter and process token) taking turns on
+    # one account, on the real clock: the second must not start a second burst of five
+    # within the second the first one's burst still counts.
+    emulator = ActiveCampaignEmulator(
+        api_url=API_URL, api_key=API_KEY, actid="1000", event_key="event-key", clock=SystemClock()
+    )
+    first = Service(pool, tmp_path / "accounts.json", emulator=emulator)
+    second = Service(pool, tmp_path / "accounts.json", emulator=emulator)
+    try:
+        await first.ingest(*(identify(f"early{i}") for i in range(5)))
+        assert await first.run().run(ACCOUNT) == 5
+        await second.ingest(*(identify(f"late{i}") for i in range(5)))
+        assert await second.run().run(ACCOUNT) == 5
+    finally:
+        await first.destinations.aclose()
+        await second.destinations.aclose()
+    times = sorted(r.time for r in emulator.requests)
+    assert len(times) == 10
+    assert [r.status for r in emulator.requests if r.status == 429] == []
+    assert all(later - earlier >= 1.0 for earlier, later in zip(times, times[5:], strict=False))

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from psycopg_pool import AsyncConnectionPool
 
-from activecampaign_client import SystemClock
+from activecampaign_client import RateLimiter, SystemClock
 from activecampaign_client.testing import ActiveCampaignEmulator
 from rudder_mapper import AsyncActiveCampaignDestination
 from rudder_mapper.service.accounts import Source
@@ -43,8 +43,10 @@ async def worker(service: Service, database_url: str) -> AsyncIterator[Worker]:
     stop = asyncio.Event()
     tasks: list[asyncio.Task[int]] = []
 
-    def factory(source: Source) -> AsyncActiveCampaignDestination:
-        client = service.emulator.async_client(api_key=source.config["apiKey"])
+    def factory(source: Source, limiter: RateLimiter) -> AsyncActiveCampaignDestination:
+        client = service.emulator.async_client(
+            api_key=source.config["apiKey"], rate_limiter=limiter
+        )
         return AsyncActiveCampaignDestination(client, owns_client=True, hold_on_failure=True)
 
     async def start() -> None:
@@ -55,6 +57,7 @@ async def worker(service: Service, database_url: str) -> AsyncIterator[Worker]:
                     service.accounts_path,
                     WorkerSettings(concurrency=2, grace=2.0),
                     destination_factory=factory,
+                    clock=service.emulator.clock,
                     stop=stop,
                     handle_signals=False,
                 )
