@@ -4,8 +4,21 @@ Both share everything but I/O: an event becomes a plan (pure), the plan an opera
 (pure, see ``activecampaign_client.Operation``), and the client runs it. ``process`` and
 ``process_batch`` never raise for bad input or API failures; every outcome is a
 DeliveryResult, in input order. Batches run users concurrently (``max_concurrency``),
-each user's events in order, and send 10+ identifies through bulk import
-(``bulk_threshold``; 0 disables) — see ``rudder_mapper.batching``.
+each user's events in order; a contact's identifies in one batch are merged into one
+update (``coalesce_identifies``, see ``actions.contact_update``), and 10+ contacts to
+identify go through bulk import (``bulk_threshold``; 0 disables) — see
+``rudder_mapper.batching``. A later identify of a contact whose import ActiveCampaign may
+still be processing waits for it first (``import_wait``, see ``rudder_mapper.imports``).
+
+A batch goes through these steps, the same in both destinations:
+
+1. plan every event, and the batch (``BatchRun``);
+2. load the catalogs its units need, each once; units needing one that failed get that
+   failure (one load per failure per batch);
+3. wait for pending imports of the contacts it identifies; those still pending are
+   deferred (retryable 503);
+4. create, one at a time, the names the one-by-one units lack (``prime_catalog``);
+5. run each user's units before its bulk identify, the import, then the rest.
 """
 
 from __future__ import annotations
@@ -14,7 +27,7 @@ import asyncio
 import contextlib
 import threading
 import weakref
-from collections.abc import Iterable, Mapping
+from collections.abc import Generator, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from types import TracebackType
 from typing import Any, Generic, TypeVar
@@ -24,10 +37,15 @@ from typing_extensions import Self, Unpack
 
 from activecampaign_client import ActiveCampaign, AsyncActiveCampaign
 
+from ._batch import BatchRun, import_deferral
 from ._prepare import Prepared, deliver, prepare
-from .batching import BatchPlan, bulk_import_operation, plan_batch, prime_catalog
+from .actions import IdentifyPlan
+from .batching import Unit, prime_catalog
+from .bulk import BulkOutcome, bulk_import_operation
 from .catalog import Catalog, CatalogName
 from .config import ClientOptions, DestinationConfig
+from .imports import ImportWait, Pause, PendingImports, Step, settle
+from .limits import DEFAULT_LIMITS, MappingLimits
 from .results import DeliveryResult
 
 __all__ = ["ActiveCampaignDestination", "AsyncActiveCampaignDestination"]
@@ -36,54 +54,20 @@ DEFAULT_MAX_CONCURRENCY = 8
 DEFAULT_BULK_THRESHOLD = 10
 DEFAULT_REFRESH_INTERVAL = 60.0
 
-
-class _Batch:
-    """One batch being delivered: prepared items, the plan, and results by index."""
-
-    def __init__(self, messages: Iterable[object], bulk_threshold: int) -> None:
-        self.items = [prepare(message) for message in messages]
-        self.results: list[DeliveryResult | None] = [
-            item if isinstance(item, DeliveryResult) else None for item in self.items
-        ]
-        self.plan: BatchPlan = plan_batch(self.items, bulk_threshold)
-
-    def needs(self) -> frozenset[CatalogName]:
-        """Catalogs the batch's one-by-one events look names up in."""
-        return frozenset(
-            name
-            for group in self.plan.groups
-            for index in group
-            for name in self.prepared(index).plan.needs
-        )
-
-    def prepared(self, index: int) -> Prepared:
-        """The planned event at ``index``."""
-        item = self.items[index]
-        assert isinstance(item, Prepared)
-        return item
-
-    def settle(self, results: Mapping[int, DeliveryResult]) -> None:
-        """Record results by index."""
-        for index, result in results.items():
-            self.results[index] = result
-
-    def fail_bulk(self, exc: BaseException) -> None:
-        """Every bulk-imported event failed with ``exc`` (the import never ran to an end)."""
-        self.settle({i: self.prepared(i).failed(exc) for i in self.plan.bulk})
-
-    def finished(self) -> list[DeliveryResult]:
-        """Results in input order (every index has one by now)."""
-        return [
-            r if r is not None else DeliveryResult(500, False, "not processed")
-            for r in self.results
-        ]
-
-
 C = TypeVar("C", ActiveCampaign, AsyncActiveCampaign)
+T = TypeVar("T")
+
+
+def _check_int(name: str, value: object, minimum: int, meaning: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be {meaning}")
+    if value < minimum:
+        raise ValueError(f"{name} must be {meaning}")
 
 
 class _DestinationCore(Generic[C]):
-    """What both destinations hold: the client, the account's catalogs, batch settings."""
+    """What both destinations hold: the client, the account's catalogs, batch settings, and
+    the imports ActiveCampaign may still be processing."""
 
     def __init__(
         self,
@@ -92,24 +76,47 @@ class _DestinationCore(Generic[C]):
         refresh_interval: float = DEFAULT_REFRESH_INTERVAL,
         max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
         bulk_threshold: int = DEFAULT_BULK_THRESHOLD,
+        coalesce_identifies: bool = True,
+        limits: MappingLimits = DEFAULT_LIMITS,
+        import_wait: ImportWait | None = None,
         owns_client: bool = False,
     ) -> None:
-        if isinstance(max_concurrency, bool) or not isinstance(max_concurrency, int):
-            raise TypeError("max_concurrency must be a positive integer")
-        if max_concurrency < 1:
-            raise ValueError("max_concurrency must be a positive integer")
-        if isinstance(bulk_threshold, bool) or not isinstance(bulk_threshold, int):
-            raise TypeError("bulk_threshold must be 0 (never) or a positive integer")
-        if bulk_threshold < 0:
-            raise ValueError("bulk_threshold must be 0 (never) or a positive integer")
+        _check_int("max_concurrency", max_concurrency, 1, "a positive integer")
+        _check_int("bulk_threshold", bulk_threshold, 0, "0 (never) or a positive integer")
         self.client: C = client
         self.catalog = Catalog(client, now=client.clock.now, refresh_interval=refresh_interval)
         self.max_concurrency = max_concurrency
         self.bulk_threshold = bulk_threshold
+        self.coalesce_identifies = bool(coalesce_identifies)
+        self.limits = limits
+        self.import_wait = import_wait if import_wait is not None else ImportWait()
+        self.imports = PendingImports()
         # close() closes the client only when from_config made it; yours stays yours.
         self.owns_client = owns_client
         # Threads share one catalog load (the async destination uses an asyncio.Lock).
         self._catalog_lock = threading.Lock()
+
+    def _batch(self, messages: Iterable[object]) -> BatchRun:
+        return BatchRun(
+            messages,
+            bulk_threshold=self.bulk_threshold,
+            coalesce=self.coalesce_identifies,
+            limits=self.limits,
+        )
+
+    def _waits_for_import(self, prepared: Prepared) -> str | None:
+        """The email of a single identify whose contact is in a pending import."""
+        plan = prepared.plan
+        if isinstance(plan, IdentifyPlan) and self.imports.waiting_on([plan.email]):
+            return plan.email
+        return None
+
+    def _settling(self, emails: Iterable[str]) -> Generator[Step, Any, set[str]]:
+        return settle(self.client, self.imports, emails, self.import_wait)
+
+    def _remember(self, outcome: BulkOutcome) -> None:
+        for batch_id, emails in outcome.imports:
+            self.imports.record(batch_id, emails)
 
 
 class ActiveCampaignDestination(_DestinationCore[ActiveCampaign]):
@@ -128,6 +135,9 @@ class ActiveCampaignDestination(_DestinationCore[ActiveCampaign]):
         refresh_interval: float = DEFAULT_REFRESH_INTERVAL,
         max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
         bulk_threshold: int = DEFAULT_BULK_THRESHOLD,
+        coalesce_identifies: bool = True,
+        limits: MappingLimits = DEFAULT_LIMITS,
+        import_wait: ImportWait | None = None,
         **client_options: Unpack[ClientOptions],
     ) -> ActiveCampaignDestination:
         """Build from RudderStack's config keys: apiUrl, apiKey, actid, eventKey.
@@ -141,40 +151,85 @@ class ActiveCampaignDestination(_DestinationCore[ActiveCampaign]):
             refresh_interval=refresh_interval,
             max_concurrency=max_concurrency,
             bulk_threshold=bulk_threshold,
+            coalesce_identifies=coalesce_identifies,
+            limits=limits,
+            import_wait=import_wait,
             owns_client=True,
         )
 
-    def _ensure(self, needs: frozenset[CatalogName]) -> None:
+    def _load(self, needs: frozenset[CatalogName]) -> dict[CatalogName, Exception]:
+        """Load the catalogs not loaded yet; the failures, by catalog."""
+        errors: dict[CatalogName, Exception] = {}
         with self._catalog_lock:
             for name in sorted(needs):
                 if not self.catalog.is_loaded(name):
-                    self.client.run(self.catalog.load(name))
+                    try:
+                        self.client.run(self.catalog.load(name))
+                    except Exception as exc:
+                        errors[name] = exc
+        return errors
+
+    def _drive(self, steps: Generator[Step, Any, T]) -> T:
+        """Carry out a pure waiting routine: pauses on the client's clock, operations on
+        the client."""
+        try:
+            step = next(steps)
+            while True:
+                if isinstance(step, Pause):
+                    self.client.clock.sleep(step.seconds)
+                    step = steps.send(None)
+                else:
+                    step = steps.send(self.client.run(step))
+        except StopIteration as stop:
+            result: T = stop.value
+            return result
+
+    def _settle_imports(self, emails: Iterable[str]) -> set[str]:
+        """Wait for pending imports of these contacts; the emails still pending."""
+        emails = list(emails)
+        try:
+            return self._drive(self._settling(emails))
+        except Exception:  # the last net: unsure, hold them back (a retry delivers them)
+            return set(emails)
 
     def _deliver(self, prepared: Prepared) -> DeliveryResult:
         try:
-            self._ensure(prepared.plan.needs)
+            email = self._waits_for_import(prepared)
+            if email is not None and self._settle_imports([email]):
+                return prepared.deferred(import_deferral(email, self.import_wait.timeout))
+            errors = self._load(prepared.plan.needs)
+            if errors:
+                return prepared.failed(next(iter(errors.values())))
             return self.client.run(deliver(prepared, self.catalog))
         except Exception as exc:  # the last net: nothing may escape process()
             return prepared.failed(exc)
 
     def process(self, message: object) -> DeliveryResult:
         """Deliver one message; never raises."""
-        prepared = prepare(message)
+        prepared = prepare(message, self.limits)
         return prepared if isinstance(prepared, DeliveryResult) else self._deliver(prepared)
 
     def process_batch(self, messages: Iterable[object]) -> list[DeliveryResult]:
         """Deliver many messages; results in input order; one failure stops nothing."""
-        batch = _Batch(messages, self.bulk_threshold)
+        batch = self._batch(messages)
+        batch.fail_for_catalogs(self._load(batch.needs()))
+        batch.defer(self._settle_imports(batch.identify_emails()), self.import_wait.timeout)
         # Failures here are left to the events, whose own runs report them.
         with contextlib.suppress(Exception):
-            self._ensure(batch.needs())
-            self.client.run(prime_catalog(self.catalog, batch.items, batch.plan.groups))
+            units = batch.live(u for group in batch.plan.groups for u in group)
+            self.client.run(prime_catalog(self.catalog, batch.items, units))
 
-        def run_group(group: list[int]) -> None:
-            for index in group:
-                batch.results[index] = self._deliver(batch.prepared(index))
+        def run_unit(unit: Unit) -> None:
+            try:
+                batch.settle(self.client.run(batch.operation(unit, self.catalog)))
+            except Exception as exc:  # the last net: nothing may escape process_batch()
+                batch.fail([unit], exc)
 
-        def run_groups(groups: list[list[int]]) -> None:
+        def run_group(group: list[Unit]) -> None:
+            for unit in batch.live(group):
+                run_unit(unit)
+
+        def run_groups(groups: list[list[Unit]]) -> None:
             if self.max_concurrency == 1 or len(groups) <= 1:
                 for group in groups:
                     run_group(group)
@@ -183,15 +238,15 @@ class ActiveCampaignDestination(_DestinationCore[ActiveCampaign]):
                 list(pool.map(run_group, groups))
 
         run_groups(batch.plan.before)
-        if batch.plan.bulk:
+        bulk = batch.live(batch.plan.bulk)
+        if bulk:
             try:
-                batch.settle(
-                    self.client.run(
-                        bulk_import_operation(self.catalog, batch.items, batch.plan.bulk)
-                    )
-                )
+                outcome = self.client.run(bulk_import_operation(self.catalog, batch.items, bulk))
             except Exception as exc:  # the import reports per event; this is the last net
-                batch.fail_bulk(exc)
+                batch.fail(bulk, exc)
+            else:
+                batch.settle(outcome.results)
+                self._remember(outcome)
         run_groups(batch.plan.after)
         return batch.finished()
 
@@ -233,6 +288,9 @@ class AsyncActiveCampaignDestination(_DestinationCore[AsyncActiveCampaign]):
         refresh_interval: float = DEFAULT_REFRESH_INTERVAL,
         max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
         bulk_threshold: int = DEFAULT_BULK_THRESHOLD,
+        coalesce_identifies: bool = True,
+        limits: MappingLimits = DEFAULT_LIMITS,
+        import_wait: ImportWait | None = None,
         **client_options: Unpack[ClientOptions],
     ) -> AsyncActiveCampaignDestination:
         """Build from RudderStack's config keys: apiUrl, apiKey, actid, eventKey.
@@ -246,52 +304,99 @@ class AsyncActiveCampaignDestination(_DestinationCore[AsyncActiveCampaign]):
             refresh_interval=refresh_interval,
             max_concurrency=max_concurrency,
             bulk_threshold=bulk_threshold,
+            coalesce_identifies=coalesce_identifies,
+            limits=limits,
+            import_wait=import_wait,
             owns_client=True,
         )
 
-    async def _ensure(self, needs: frozenset[CatalogName]) -> None:
+    async def _load(self, needs: frozenset[CatalogName]) -> dict[CatalogName, Exception]:
+        """Load the catalogs not loaded yet; the failures, by catalog."""
         if self._loop_locks is None:
             self._loop_locks = weakref.WeakKeyDictionary()
         lock = self._loop_locks.setdefault(asyncio.get_running_loop(), asyncio.Lock())
+        errors: dict[CatalogName, Exception] = {}
         async with lock:
             for name in sorted(needs):
                 if not self.catalog.is_loaded(name):
-                    await self.client.run(self.catalog.load(name))
+                    try:
+                        await self.client.run(self.catalog.load(name))
+                    except Exception as exc:
+                        errors[name] = exc
+        return errors
+
+    async def _drive(self, steps: Generator[Step, Any, T]) -> T:
+        """Carry out a pure waiting routine: pauses on the client's clock, operations on
+        the client."""
+        try:
+            step = next(steps)
+            while True:
+                if isinstance(step, Pause):
+                    await self.client.clock.asleep(step.seconds)
+                    step = steps.send(None)
+                else:
+                    step = steps.send(await self.client.run(step))
+        except StopIteration as stop:
+            result: T = stop.value
+            return result
+
+    async def _settle_imports(self, emails: Iterable[str]) -> set[str]:
+        """Wait for pending imports of these contacts; the emails still pending."""
+        emails = list(emails)
+        try:
+            return await self._drive(self._settling(emails))
+        except Exception:  # the last net: unsure, hold them back (a retry delivers them)
+            return set(emails)
 
     async def _deliver(self, prepared: Prepared) -> DeliveryResult:
         try:
-            await self._ensure(prepared.plan.needs)
+            email = self._waits_for_import(prepared)
+            if email is not None and await self._settle_imports([email]):
+                return prepared.deferred(import_deferral(email, self.import_wait.timeout))
+            errors = await self._load(prepared.plan.needs)
+            if errors:
+                return prepared.failed(next(iter(errors.values())))
             return await self.client.run(deliver(prepared, self.catalog))
         except Exception as exc:  # the last net: nothing may escape process()
             return prepared.failed(exc)
 
     async def process(self, message: object) -> DeliveryResult:
         """Deliver one message; never raises."""
-        prepared = prepare(message)
+        prepared = prepare(message, self.limits)
         return prepared if isinstance(prepared, DeliveryResult) else await self._deliver(prepared)
 
     async def process_batch(self, messages: Iterable[object]) -> list[DeliveryResult]:
         """Deliver many messages concurrently; results in input order; one failure stops
         nothing; each user's events are applied in their original order."""
-        batch = _Batch(messages, self.bulk_threshold)
+        batch = self._batch(messages)
+        batch.fail_for_catalogs(await self._load(batch.needs()))
+        blocked = await self._settle_imports(batch.identify_emails())
+        batch.defer(blocked, self.import_wait.timeout)
         # Failures here are left to the events, whose own runs report them.
         with contextlib.suppress(Exception):
-            await self._ensure(batch.needs())
-            await self.client.run(prime_catalog(self.catalog, batch.items, batch.plan.groups))
+            units = batch.live(u for group in batch.plan.groups for u in group)
+            await self.client.run(prime_catalog(self.catalog, batch.items, units))
         slots = asyncio.Semaphore(self.max_concurrency)
 
-        async def run_group(group: list[int]) -> None:
+        async def run_group(group: list[Unit]) -> None:
             async with slots:
-                for index in group:
-                    batch.results[index] = await self._deliver(batch.prepared(index))
+                for unit in batch.live(group):
+                    try:
+                        batch.settle(await self.client.run(batch.operation(unit, self.catalog)))
+                    except Exception as exc:  # the last net: nothing may escape
+                        batch.fail([unit], exc)
 
         await asyncio.gather(*(run_group(group) for group in batch.plan.before))
-        if batch.plan.bulk:
+        bulk = batch.live(batch.plan.bulk)
+        if bulk:
             try:
-                imported = bulk_import_operation(self.catalog, batch.items, batch.plan.bulk)
-                batch.settle(await self.client.run(imported))
+                imported = bulk_import_operation(self.catalog, batch.items, bulk)
+                outcome = await self.client.run(imported)
             except Exception as exc:  # the import reports per event; this is the last net
-                batch.fail_bulk(exc)
+                batch.fail(bulk, exc)
+            else:
+                batch.settle(outcome.results)
+                self._remember(outcome)
         await asyncio.gather(*(run_group(group) for group in batch.plan.after))
         return batch.finished()
 

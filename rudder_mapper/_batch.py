@@ -1,0 +1,138 @@
+"""One batch being delivered: its events, its plan, and a result for every event by index.
+
+Pure bookkeeping shared by both destinations; they only run what it hands them. A unit
+settled early (its catalog failed to load, its contact waits for an import) is skipped
+when its turn comes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+from activecampaign_client import Operation
+
+from ._prepare import Prepared, deliver, deliver_identifies, prepare
+from .actions import IdentifyPlan
+from .batching import BatchPlan, Unit, plan_batch
+from .catalog import Catalog, CatalogName
+from .limits import MappingLimits
+from .results import DeliveryResult
+
+__all__ = ["BatchRun", "import_deferral"]
+
+
+def import_deferral(email: str, waited: float) -> str:
+    """The error of an identify held back because an import of its contact is pending."""
+    return (
+        f"an earlier bulk import of {email} was still being processed by ActiveCampaign "
+        f"after waiting {waited:g} s; this identify was not sent, so the import's older "
+        "values cannot overwrite it: retry it later"
+    )
+
+
+class BatchRun:
+    """Prepared items, the plan, and results by index."""
+
+    def __init__(
+        self,
+        messages: Iterable[object],
+        *,
+        bulk_threshold: int,
+        coalesce: bool,
+        limits: MappingLimits,
+    ) -> None:
+        self.items = [prepare(message, limits) for message in messages]
+        self.results: list[DeliveryResult | None] = [
+            item if isinstance(item, DeliveryResult) else None for item in self.items
+        ]
+        self.plan: BatchPlan = plan_batch(self.items, bulk_threshold, coalesce=coalesce)
+        self._bulk = frozenset(self.plan.bulk)
+
+    def prepared(self, index: int) -> Prepared:
+        """The planned event at ``index``."""
+        item = self.items[index]
+        assert isinstance(item, Prepared)
+        return item
+
+    def _identify(self, unit: Unit) -> IdentifyPlan | None:
+        plan = self.prepared(unit[0]).plan
+        return plan if isinstance(plan, IdentifyPlan) else None
+
+    def unit_needs(self, unit: Unit) -> frozenset[CatalogName]:
+        """Catalogs the unit looks names up in. An import takes tags by name; it needs the
+        fields (to give their ids) and the lists (to leave out those the account lacks)."""
+        if unit not in self._bulk:
+            return frozenset(name for i in unit for name in self.prepared(i).plan.needs)
+        needed: set[CatalogName] = set()
+        for index in unit:
+            plan = self.prepared(index).plan
+            assert isinstance(plan, IdentifyPlan)
+            if plan.field_keys:
+                needed.add("fields")
+            if plan.lists:
+                needed.add("lists")
+        return frozenset(needed)
+
+    def needs(self) -> frozenset[CatalogName]:
+        """Catalogs the batch's units look names up in, to load before they run."""
+        live = self.live(self.plan.units)
+        return frozenset(name for unit in live for name in self.unit_needs(unit))
+
+    def identify_emails(self) -> set[str]:
+        """Emails of the contacts the batch identifies (units not yet settled)."""
+        emails: set[str] = set()
+        for unit in self.live(self.plan.units):
+            plan = self._identify(unit)
+            if plan is not None:
+                emails.add(plan.email)
+        return emails
+
+    def live(self, units: Iterable[Unit]) -> list[Unit]:
+        """Those of ``units`` still without results."""
+        return [unit for unit in units if self.results[unit[0]] is None]
+
+    def settle(self, results: Mapping[int, DeliveryResult]) -> None:
+        """Record results by index."""
+        for index, result in results.items():
+            self.results[index] = result
+
+    def fail(self, units: Sequence[Unit], exc: BaseException) -> None:
+        """Every event of ``units`` failed with ``exc``."""
+        self.settle({i: self.prepared(i).failed(exc) for unit in units for i in unit})
+
+    def fail_for_catalogs(self, errors: Mapping[CatalogName, BaseException]) -> None:
+        """Units needing a catalog that failed to load get that failure, without loading it
+        again: one load per failure per batch."""
+        if not errors:
+            return
+        for unit in self.live(self.plan.units):
+            failed = sorted(self.unit_needs(unit) & errors.keys())
+            if failed:
+                self.fail([unit], errors[failed[0]])
+
+    def defer(self, blocked: set[str], waited: float) -> None:
+        """Identify units of contacts still in a pending import: a retryable 503, unsent."""
+        if not blocked:
+            return
+        keys = {email.casefold() for email in blocked}
+        for unit in self.live(self.plan.units):
+            plan = self._identify(unit)
+            if plan is not None and plan.email.casefold() in keys:
+                error = import_deferral(plan.email, waited)
+                self.settle({i: self.prepared(i).deferred(error) for i in unit})
+
+    def operation(self, unit: Unit, catalog: Catalog) -> Operation[dict[int, DeliveryResult]]:
+        """The unit's calls: its one event, or its contact's identifies merged."""
+        if len(unit) == 1:
+            result = yield from deliver(self.prepared(unit[0]), catalog)
+            return {unit[0]: result}
+        members = [self.prepared(index) for index in unit]
+        results = yield from deliver_identifies(members, catalog)
+        return dict(zip(unit, results, strict=True))
+
+    def finished(self) -> list[DeliveryResult]:
+        """Results in input order (every index has one by now)."""
+        return [
+            r if r is not None else DeliveryResult(500, False, "not processed")
+            for r in self.results
+        ]

@@ -1,0 +1,194 @@
+"""Reading an identify's traits from both scopes: ``traits`` and ``context.traits``.
+
+RudderStack's SDKs put a user's traits in ``traits`` on identify and in ``context.traits``
+on every event; its transformer reads tags, fields and lists from ``context.traits``.
+Both are read here, ``traits`` winning where they disagree:
+
+* ``tags``: the union of both, ``traits`` first (case-insensitive, first spelling kept);
+* ``fieldInfo``: merged per key, ``traits`` winning;
+* ``lists``: merged per list id, ``traits`` winning;
+* any other trait, not a standard one (email, names, phone, address, ...), is a *custom
+  trait*: stored in the custom field whose title or personalization tag matches its name,
+  if the account has one (Segment's ActiveCampaign destination does the same).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from .._errors import EventError
+from ..events import Message, describe_type, preview, scalar_text
+
+__all__ = [
+    "SCOPES",
+    "STANDARD_TRAITS",
+    "FieldInput",
+    "ListChange",
+    "read_custom_traits",
+    "read_field_info",
+    "read_lists",
+    "read_tags",
+]
+
+SCOPES = ("traits", "context.traits")
+"""Where traits are read, the winning scope first."""
+
+_SUBSCRIBE = {"subscribe": True, "subscribed": True, "active": True}
+_UNSUBSCRIBE = {"unsubscribe": False, "unsubscribed": False, "inactive": False}
+_STATUSES = {**_SUBSCRIBE, **_UNSUBSCRIBE}
+
+STANDARD_TRAITS = frozenset(
+    {
+        "email",
+        "name",
+        "firstname",
+        "lastname",
+        "phone",
+        "address",
+        "tags",
+        "fieldinfo",
+        "lists",
+        "id",
+        "userid",
+        "anonymousid",
+    }
+)
+"""Trait names (compared without case, ``_``, ``-`` or spaces) that are never custom fields:
+what the mapping reads itself, its directives, and identities."""
+
+_NOT_NAME = re.compile(r"[\s_-]+")
+
+
+class FieldInput(NamedTuple):
+    """A value for a custom field: the key it is matched by, the value, where it was read."""
+
+    key: str
+    value: Any
+    path: str
+
+
+@dataclass(frozen=True)
+class ListChange:
+    """Subscribe the contact to a list, or unsubscribe it. ``path`` is where it was read."""
+
+    list_id: str
+    subscribe: bool
+    path: str = field(default="traits.lists", compare=False)
+
+
+def read_tags(message: Message, max_tags: int) -> tuple[str, ...]:
+    """Tag names of both scopes, deduplicated case-insensitively; at most ``max_tags``."""
+    seen: dict[str, str] = {}
+    where: list[str] = []
+    for scope in SCOPES:
+        path = f"{scope}.tags"
+        raw = message.lookup(path)
+        if raw is None:
+            continue
+        where.append(path)
+        items = [raw] if isinstance(raw, str) else raw
+        if not isinstance(items, list):
+            raise EventError(path, f"must be an array of tag names, got {describe_type(raw)}")
+        for index, item in enumerate(items):
+            if isinstance(item, bool) or not isinstance(item, (str, int)):
+                raise EventError(f"{path}[{index}]", f"must be a string, got {describe_type(item)}")
+            name = scalar_text(item, f"{path}[{index}]").strip()
+            if not name:
+                continue
+            if len(name) > 255 or any(c in name for c in "\r\n\x00"):
+                raise EventError(f"{path}[{index}]", "must be one line of at most 255 characters")
+            seen.setdefault(name.casefold(), name)
+    if len(seen) > max_tags:
+        raise EventError(
+            where[0],
+            f"holds {len(seen)} distinct tags ({' and '.join(where)} together); at most "
+            f"{max_tags} per identify (MappingLimits.max_tags)",
+        )
+    return tuple(seen.values())
+
+
+def read_field_info(message: Message) -> tuple[FieldInput, ...]:
+    """``fieldInfo`` of both scopes, merged per key with ``traits`` winning."""
+    merged: dict[str, FieldInput] = {}
+    for scope in reversed(SCOPES):  # the winning scope last
+        path = f"{scope}.fieldInfo"
+        info = message.obj(path)
+        if info is None:
+            continue
+        for raw_key, value in info.items():
+            if not isinstance(raw_key, (int, str)) or value is None:
+                continue
+            key = scalar_text(raw_key, path)
+            if key.strip():
+                # Re-inserted at the end: later entries win when two keys name one field.
+                merged.pop(key, None)
+                merged[key] = FieldInput(key, value, f"{path}.{key}")
+    return tuple(merged.values())
+
+
+def _list_id(raw: Any, path: str) -> str:
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        text = str(raw) if 0 <= raw < 10**18 else ""
+    else:
+        text = raw.strip() if isinstance(raw, str) else ""
+    # The client's rule for ids (ASCII digits, at most 18): refused here, before any call.
+    if not (text.isascii() and text.isdigit() and len(text) <= 18):
+        raise EventError(path, f"must be a numeric list id, got {preview(raw)}")
+    return text
+
+
+def read_lists(message: Message) -> tuple[tuple[ListChange, ...], list[str]]:
+    """List changes of both scopes, merged per list id with ``traits`` winning, and
+    warnings for statuses that are neither subscribe nor unsubscribe."""
+    merged: dict[str, ListChange] = {}
+    warnings: list[str] = []
+    for scope in reversed(SCOPES):  # the winning scope last
+        path = f"{scope}.lists"
+        raw = message.lookup(path)
+        if raw is None:
+            continue
+        entries = [raw] if isinstance(raw, Mapping) else raw
+        if not isinstance(entries, list):
+            raise EventError(path, f"must be an object or an array, got {describe_type(raw)}")
+        for index, entry in enumerate(entries):
+            where = f"{path}[{index}]" if isinstance(raw, list) else path
+            if not isinstance(entry, Mapping):
+                raise EventError(where, f"must be an object, got {describe_type(entry)}")
+            list_id = _list_id(entry.get("id"), f"{where}.id")
+            status = entry.get("status")
+            subscribe = _STATUSES.get(status.strip().lower()) if isinstance(status, str) else None
+            if subscribe is None:
+                warnings.append(
+                    f"{where}.status: {preview(status)} is not subscribe/unsubscribe "
+                    f"(list {list_id} left unchanged)"
+                )
+                continue
+            merged.pop(list_id, None)
+            merged[list_id] = ListChange(list_id, subscribe, where)
+    return tuple(merged.values()), warnings
+
+
+def _trait_name(key: str) -> str:
+    return _NOT_NAME.sub("", key.casefold())
+
+
+def read_custom_traits(message: Message) -> tuple[FieldInput, ...]:
+    """Every non-standard trait of both scopes (``traits`` winning per name), to be matched
+    against the account's custom fields."""
+    merged: dict[str, FieldInput] = {}
+    for scope in reversed(SCOPES):  # the winning scope last
+        traits = message.lookup(scope)
+        if not isinstance(traits, Mapping):
+            continue  # the standard traits' readers report a scope that is not an object
+        for key, value in traits.items():
+            if not isinstance(key, str) or value is None:
+                continue
+            name = _trait_name(key)
+            if not name or name in STANDARD_TRAITS:
+                continue
+            merged.pop(name, None)
+            merged[name] = FieldInput(key, value, f"{scope}.{key}")
+    return tuple(merged.values())
