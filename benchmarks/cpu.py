@@ -82,7 +82,7 @@ class _Mapper:
     """``process_batch``'s work, single-threaded, with instant JSON answers."""
 
     def __init__(self) -> None:
-        self.answers = CannedJson(seeded_emulator(latency=0.0, rate_limit=None))
+        self.answers = CannedJson(seeded_emulator(latency=0.0, rate_limit=None, import_delay=0.0))
         self.catalog = Catalog(self.answers.client, now=time.monotonic)
 
     def run(self, events: Sequence[Any]) -> None:
@@ -108,7 +108,7 @@ class _EndToEnd:
     """``ActiveCampaignDestination`` on one thread, over an instant httpx transport."""
 
     def __init__(self) -> None:
-        emulator = seeded_emulator(latency=0.0, rate_limit=None)
+        emulator = seeded_emulator(latency=0.0, rate_limit=None, import_delay=0.0)
         self.http = httpx.Client(transport=CannedTransport(emulator))
         self.client = ActiveCampaign(
             emulator.api_url,

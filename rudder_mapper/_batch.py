@@ -87,6 +87,21 @@ class BatchRun:
                 emails.add(plan.email)
         return emails
 
+    def hold_back(self, emails: set[str]) -> tuple[list[list[Unit]], list[list[Unit]]]:
+        """The ``before`` sequences split in two: those that may run at once, and those
+        holding an identify of one of ``emails`` (a contact in a pending import), which run
+        once the wait for its import is over."""
+        if not emails:
+            return self.plan.before, []
+        keys = {email.casefold() for email in emails}
+        ready: list[list[Unit]] = []
+        held: list[list[Unit]] = []
+        for group in self.plan.before:
+            plans = (self._identify(unit) for unit in group)
+            waits = any(plan is not None and plan.email.casefold() in keys for plan in plans)
+            (held if waits else ready).append(group)
+        return ready, held
+
     def live(self, units: Iterable[Unit]) -> list[Unit]:
         """Those of ``units`` still without results."""
         return [unit for unit in units if self.results[unit[0]] is None]

@@ -15,10 +15,12 @@ A batch goes through these steps, the same in both destinations:
 1. plan every event, and the batch (``BatchRun``);
 2. load the catalogs its units need, each once; units needing one that failed get that
    failure (one load per failure per batch);
-3. wait for pending imports of the contacts it identifies; those still pending are
-   deferred (retryable 503);
-4. create, one at a time, the names the one-by-one units lack (``prime_catalog``);
-5. run each user's units before its bulk identify, the import, then the rest.
+3. create, one at a time, the names the one-by-one units lack (``prime_catalog``);
+4. run each user's units that come before its bulk identify, except users identifying a
+   contact in a pending import;
+5. wait for those imports (the time step 4 took is often all it needs); contacts whose
+   import is still pending are deferred (retryable 503); then run the users held back;
+6. the import, then each user's remaining units.
 """
 
 from __future__ import annotations
@@ -213,11 +215,12 @@ class ActiveCampaignDestination(_DestinationCore[ActiveCampaign]):
         """Deliver many messages; results in input order; one failure stops nothing."""
         batch = self._batch(messages)
         batch.fail_for_catalogs(self._load(batch.needs()))
-        batch.defer(self._settle_imports(batch.identify_emails()), self.import_wait.timeout)
         # Failures here are left to the events, whose own runs report them.
         with contextlib.suppress(Exception):
             units = batch.live(u for group in batch.plan.groups for u in group)
             self.client.run(prime_catalog(self.catalog, batch.items, units))
+        emails = batch.identify_emails()
+        ready, held = batch.hold_back(self.imports.blocked(emails))
 
         def run_unit(unit: Unit) -> None:
             try:
@@ -237,7 +240,9 @@ class ActiveCampaignDestination(_DestinationCore[ActiveCampaign]):
             with ThreadPoolExecutor(self.max_concurrency) as pool:
                 list(pool.map(run_group, groups))
 
-        run_groups(batch.plan.before)
+        run_groups(ready)
+        batch.defer(self._settle_imports(emails), self.import_wait.timeout)
+        run_groups(held)
         bulk = batch.live(batch.plan.bulk)
         if bulk:
             try:
@@ -370,12 +375,12 @@ class AsyncActiveCampaignDestination(_DestinationCore[AsyncActiveCampaign]):
         nothing; each user's events are applied in their original order."""
         batch = self._batch(messages)
         batch.fail_for_catalogs(await self._load(batch.needs()))
-        blocked = await self._settle_imports(batch.identify_emails())
-        batch.defer(blocked, self.import_wait.timeout)
         # Failures here are left to the events, whose own runs report them.
         with contextlib.suppress(Exception):
             units = batch.live(u for group in batch.plan.groups for u in group)
             await self.client.run(prime_catalog(self.catalog, batch.items, units))
+        emails = batch.identify_emails()
+        ready, held = batch.hold_back(self.imports.blocked(emails))
         slots = asyncio.Semaphore(self.max_concurrency)
 
         async def run_group(group: list[Unit]) -> None:
@@ -386,7 +391,9 @@ class AsyncActiveCampaignDestination(_DestinationCore[AsyncActiveCampaign]):
                     except Exception as exc:  # the last net: nothing may escape
                         batch.fail([unit], exc)
 
-        await asyncio.gather(*(run_group(group) for group in batch.plan.before))
+        await asyncio.gather(*(run_group(group) for group in ready))
+        batch.defer(await self._settle_imports(emails), self.import_wait.timeout)
+        await asyncio.gather(*(run_group(group) for group in held))
         bulk = batch.live(batch.plan.bulk)
         if bulk:
             try:

@@ -21,6 +21,7 @@ from .traits import (
     read_field_info,
     read_lists,
     read_tags,
+    trait_scopes,
 )
 
 __all__ = ["FieldValues", "IdentifyPlan", "ListChange", "plan_identify"]
@@ -143,15 +144,16 @@ def plan_identify(message: Message, limits: MappingLimits = DEFAULT_LIMITS) -> I
             head, _, rest = full[1].partition(" ")
             first_name, last_name = head, (rest.strip() or None)
     phone = _trait(message, "phone")
-    lists, warnings = read_lists(message)
+    scopes = trait_scopes(message)
+    lists, warnings = read_lists(scopes)
     return IdentifyPlan(
         email=email,
         first_name=first_name,
         last_name=last_name,
         phone=phone[1] if phone else None,
-        tags=read_tags(message, limits.max_tags),
-        field_info=read_field_info(message),
+        tags=read_tags(scopes, limits.max_tags),
+        field_info=read_field_info(scopes),
         lists=lists,
         warnings=tuple(warnings),
-        custom_traits=read_custom_traits(message),
+        custom_traits=read_custom_traits(scopes),
     )

@@ -14,6 +14,7 @@ Both are read here, ``traits`` winning where they disagree:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -27,10 +28,12 @@ __all__ = [
     "STANDARD_TRAITS",
     "FieldInput",
     "ListChange",
+    "Scopes",
     "read_custom_traits",
     "read_field_info",
     "read_lists",
     "read_tags",
+    "trait_scopes",
 ]
 
 SCOPES = ("traits", "context.traits")
@@ -79,13 +82,33 @@ class ListChange:
     path: str = field(default="traits.lists", compare=False)
 
 
-def read_tags(message: Message, max_tags: int) -> tuple[str, ...]:
+Scopes = list[tuple[str, Mapping[str, Any]]]
+"""The trait scopes a message has (objects only), the winning scope first."""
+
+
+def _is_object(value: object) -> bool:
+    # dict first: decoded JSON always is one, and the Mapping ABC check is slow.
+    return isinstance(value, (dict, Mapping))
+
+
+def trait_scopes(message: Message) -> Scopes:
+    """``traits`` and ``context.traits`` where they are objects (one that is not is read
+    as absent, as ``Message.lookup`` reads every path through it)."""
+    found: Scopes = []
+    for scope in SCOPES:
+        traits = message.lookup(scope)
+        if _is_object(traits):
+            found.append((scope, traits))
+    return found
+
+
+def read_tags(scopes: Scopes, max_tags: int) -> tuple[str, ...]:
     """Tag names of both scopes, deduplicated case-insensitively; at most ``max_tags``."""
     seen: dict[str, str] = {}
     where: list[str] = []
-    for scope in SCOPES:
+    for scope, traits in scopes:
         path = f"{scope}.tags"
-        raw = message.lookup(path)
+        raw = traits.get("tags")
         if raw is None:
             continue
         where.append(path)
@@ -110,14 +133,16 @@ def read_tags(message: Message, max_tags: int) -> tuple[str, ...]:
     return tuple(seen.values())
 
 
-def read_field_info(message: Message) -> tuple[FieldInput, ...]:
+def read_field_info(scopes: Scopes) -> tuple[FieldInput, ...]:
     """``fieldInfo`` of both scopes, merged per key with ``traits`` winning."""
     merged: dict[str, FieldInput] = {}
-    for scope in reversed(SCOPES):  # the winning scope last
-        path = f"{scope}.fieldInfo"
-        info = message.obj(path)
+    for scope, traits in reversed(scopes):  # the winning scope last
+        info = traits.get("fieldInfo")
         if info is None:
             continue
+        path = f"{scope}.fieldInfo"
+        if not _is_object(info):
+            raise EventError(path, f"must be an object, got {describe_type(info)}")
         for raw_key, value in info.items():
             if not isinstance(raw_key, (int, str)) or value is None:
                 continue
@@ -140,22 +165,22 @@ def _list_id(raw: Any, path: str) -> str:
     return text
 
 
-def read_lists(message: Message) -> tuple[tuple[ListChange, ...], list[str]]:
+def read_lists(scopes: Scopes) -> tuple[tuple[ListChange, ...], list[str]]:
     """List changes of both scopes, merged per list id with ``traits`` winning, and
     warnings for statuses that are neither subscribe nor unsubscribe."""
     merged: dict[str, ListChange] = {}
     warnings: list[str] = []
-    for scope in reversed(SCOPES):  # the winning scope last
-        path = f"{scope}.lists"
-        raw = message.lookup(path)
+    for scope, traits in reversed(scopes):  # the winning scope last
+        raw = traits.get("lists")
         if raw is None:
             continue
-        entries = [raw] if isinstance(raw, Mapping) else raw
+        path = f"{scope}.lists"
+        entries = [raw] if _is_object(raw) else raw
         if not isinstance(entries, list):
             raise EventError(path, f"must be an object or an array, got {describe_type(raw)}")
         for index, entry in enumerate(entries):
             where = f"{path}[{index}]" if isinstance(raw, list) else path
-            if not isinstance(entry, Mapping):
+            if not _is_object(entry):
                 raise EventError(where, f"must be an object, got {describe_type(entry)}")
             list_id = _list_id(entry.get("id"), f"{where}.id")
             status = entry.get("status")
@@ -171,18 +196,16 @@ def read_lists(message: Message) -> tuple[tuple[ListChange, ...], list[str]]:
     return tuple(merged.values()), warnings
 
 
+@functools.lru_cache(maxsize=4096)  # the same few trait names, event after event
 def _trait_name(key: str) -> str:
     return _NOT_NAME.sub("", key.casefold())
 
 
-def read_custom_traits(message: Message) -> tuple[FieldInput, ...]:
+def read_custom_traits(scopes: Scopes) -> tuple[FieldInput, ...]:
     """Every non-standard trait of both scopes (``traits`` winning per name), to be matched
     against the account's custom fields."""
     merged: dict[str, FieldInput] = {}
-    for scope in reversed(SCOPES):  # the winning scope last
-        traits = message.lookup(scope)
-        if not isinstance(traits, Mapping):
-            continue  # the standard traits' readers report a scope that is not an object
+    for scope, traits in reversed(scopes):  # the winning scope last
         for key, value in traits.items():
             if not isinstance(key, str) or value is None:
                 continue
