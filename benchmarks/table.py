@@ -19,50 +19,33 @@ def _n(value: float, digits: int = 0) -> str:
 
 def _delivery(table: Table, title: str, reference: str, c: Comparison, *, polls: bool) -> None:
     m, b = c.ours, c.reference
+    tracks = bool(m.tracking_requests or b.tracking_requests)
+    seconds = f"{ratio(b.simulated_seconds, m.simulated_seconds):.1f}x"
+    # (shown, label, ours, reference, ratio, what the reference is)
+    # fmt: off
+    rows = [
+        (True, "API requests (account host)", _n(m.api_requests), _n(b.api_requests),
+         f"{c.api_ratio:.1f}x",
+         f"{m.bulk_import_requests} bulk imports" if m.bulk_import_requests else ""),
+        (polls, "  of which import status polls", _n(m.import_polls), "", "",
+         "GET /import/info"),
+        (True, "API requests / event", _n(m.api_requests_per_event, 3),
+         _n(b.api_requests_per_event, 3), "", ""),
+        (tracks, "trackcmp.net requests", _n(m.tracking_requests), _n(b.tracking_requests),
+         "", "one per track, both"),
+        (tracks, "all requests / event", _n(m.requests_per_event, 3),
+         _n(b.requests_per_event, 3), f"{c.request_ratio:.1f}x", ""),
+        (True, "simulated seconds", _n(m.simulated_seconds, 1), _n(b.simulated_seconds, 1),
+         seconds, ""),
+        (True, "429 answers", _n(m.rate_limited), _n(b.rate_limited), "", ""),
+        (True, "delivered", _n(m.delivered), _n(b.delivered), "", ""),
+    ]
+    # fmt: on
     table.add_section()
     table.add_row(f"[bold]{title}[/]", "", "", "", reference)
-    table.add_row(
-        "API requests (account host)",
-        _n(m.api_requests),
-        _n(b.api_requests),
-        f"{c.api_ratio:.1f}x",
-        f"{m.bulk_import_requests} bulk imports" if m.bulk_import_requests else "",
-    )
-    if polls:
-        table.add_row(
-            "  of which import status polls", _n(m.import_polls), "", "", "GET /import/info"
-        )
-    table.add_row(
-        "API requests / event",
-        _n(m.api_requests_per_event, 3),
-        _n(b.api_requests_per_event, 3),
-        "",
-        "",
-    )
-    if m.tracking_requests or b.tracking_requests:
-        table.add_row(
-            "trackcmp.net requests",
-            _n(m.tracking_requests),
-            _n(b.tracking_requests),
-            "",
-            "one per track, both",
-        )
-        table.add_row(
-            "all requests / event",
-            _n(m.requests_per_event, 3),
-            _n(b.requests_per_event, 3),
-            f"{c.request_ratio:.1f}x",
-            "",
-        )
-    table.add_row(
-        "simulated seconds",
-        _n(m.simulated_seconds, 1),
-        _n(b.simulated_seconds, 1),
-        f"{ratio(b.simulated_seconds, m.simulated_seconds):.1f}x",
-        "",
-    )
-    table.add_row("429 answers", _n(m.rate_limited), _n(b.rate_limited), "", "")
-    table.add_row("delivered", _n(m.delivered), _n(b.delivered), "", "")
+    for shown, *row in rows:
+        if shown:
+            table.add_row(*row)
 
 
 def _protection(table: Table, r: Results) -> None:
@@ -113,27 +96,16 @@ def _cpu(table: Table, r: Results) -> None:
     if lb is None:
         table.add_row("client overhead, loopback", "n/a", "", "", r.loopback_error or "")
         return
-    table.add_row(
-        "client µs / request, loopback server",
-        _n(lb.client_wall_us, 1),
-        _n(lb.raw_wall_us, 1),
-        f"+{lb.client_wall_us - lb.raw_wall_us:.1f} µs",
-        "raw httpx, same request",
-    )
-    table.add_row(
-        "  of which calling-thread CPU",
-        _n(lb.client_cpu_us, 1),
-        _n(lb.raw_cpu_us, 1),
-        f"+{lb.overhead_us:.1f} µs",
-        "raw httpx",
-    )
-    table.add_row(
-        "client µs / request, instant transport",
-        _n(lb.client_instant_us, 1),
-        _n(lb.raw_instant_us, 1),
-        f"+{lb.instant_overhead_us:.1f} µs",
-        "raw httpx, no socket",
-    )
+    rows = [
+        ("client µs / request, loopback server", lb.client_wall_us, lb.raw_wall_us,
+         lb.client_wall_us - lb.raw_wall_us, "raw httpx, same request"),
+        ("  of which calling-thread CPU", lb.client_cpu_us, lb.raw_cpu_us,
+         lb.overhead_us, "raw httpx"),
+        ("client µs / request, instant transport", lb.client_instant_us, lb.raw_instant_us,
+         lb.instant_overhead_us, "raw httpx, no socket"),
+    ]  # fmt: skip
+    for label, ours, raw, extra, note in rows:
+        table.add_row(label, _n(ours, 1), _n(raw, 1), f"+{extra:.1f} µs", note)
 
 
 def results_table(r: Results) -> Table:
