@@ -193,3 +193,19 @@ async def test_imports_beyond_max_tracked_are_forgotten_once_finished(
     # finished and forgot it; then its own import was added to the second one.
     assert len(_requests(emulator, INFO)) == 1
     assert len(harness.destination.imports) == 2
+
+
+async def test_other_users_do_not_wait_for_the_import(on_emulator: EmulatorHarness) -> None:
+    harness, emulator = await on_emulator(seeded_emulator(import_delay=20.0, latency=0.1))
+    await harness.process_batch(_first_import())
+    track = {
+        "type": "track",
+        "userId": "someone",
+        "event": "Opened",
+        "context": {"traits": {"email": "someone@example.com"}},
+    }
+    results = await harness.process_batch([_identify("c1", firstName="New"), track])
+    assert all(r.delivered for r in results)
+    [tracked] = [r.time for r in emulator.requests if r.path == "/event"]
+    [synced] = _requests(emulator, SYNC)
+    assert tracked < min(_requests(emulator, INFO)) < synced
