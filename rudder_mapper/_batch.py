@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from activecampaign_client import Operation
 
-from ._prepare import Prepared, deliver, deliver_identifies, prepare
+from ._prepare import Prepared, deliver_at, deliver_identifies, prepare
 from .actions import IdentifyPlan
 from .batching import BatchPlan, Unit, plan_batch
 from .catalog import Catalog, CatalogName
@@ -62,6 +62,8 @@ class BatchRun:
         """Catalogs the unit looks names up in. An import takes tags by name; it needs the
         fields (to give their ids) and the lists (to leave out those the account lacks)."""
         if unit not in self._bulk:
+            if len(unit) == 1:
+                return self.prepared(unit[0]).plan.needs
             return frozenset(name for i in unit for name in self.prepared(i).plan.needs)
         needed: set[CatalogName] = set()
         for index in unit:
@@ -75,8 +77,16 @@ class BatchRun:
 
     def needs(self) -> frozenset[CatalogName]:
         """Catalogs the batch's units look names up in, to load before they run."""
-        live = self.live(self.plan.units)
-        return frozenset(name for unit in live for name in self.unit_needs(unit))
+        needed: set[CatalogName] = set()
+        for unit in self.live(self.plan.bulk):
+            needed |= self.unit_needs(unit)
+        for group in self.plan.groups:
+            for unit in group:
+                for index in unit:
+                    item = self.items[index]
+                    if self.results[index] is None and isinstance(item, Prepared):
+                        needed |= item.plan.needs
+        return frozenset(needed)
 
     def identify_emails(self) -> set[str]:
         """Emails of the contacts the batch identifies (units not yet settled)."""
@@ -138,9 +148,11 @@ class BatchRun:
 
     def operation(self, unit: Unit, catalog: Catalog) -> Operation[dict[int, DeliveryResult]]:
         """The unit's calls: its one event, or its contact's identifies merged."""
-        if len(unit) == 1:
-            result = yield from deliver(self.prepared(unit[0]), catalog)
-            return {unit[0]: result}
+        if len(unit) == 1:  # the common case, without a generator of its own around it
+            return deliver_at(unit[0], self.prepared(unit[0]), catalog)
+        return self._merged(unit, catalog)
+
+    def _merged(self, unit: Unit, catalog: Catalog) -> Operation[dict[int, DeliveryResult]]:
         members = [self.prepared(index) for index in unit]
         results = yield from deliver_identifies(members, catalog)
         return dict(zip(unit, results, strict=True))

@@ -14,7 +14,7 @@ from .events import Message
 from .limits import DEFAULT_LIMITS, MappingLimits
 from .results import DeliveryResult
 
-__all__ = ["Prepared", "deliver", "deliver_identifies", "prepare"]
+__all__ = ["Prepared", "deliver", "deliver_at", "deliver_identifies", "prepare"]
 
 
 @dataclass(frozen=True)
@@ -28,8 +28,10 @@ class Prepared:
     def delivered(self, applied: Applied | list[str] | tuple[str, ...] = ()) -> DeliveryResult:
         """The result of a successful run (what it left out: ``Applied``, or warnings)."""
         if isinstance(applied, Applied):
-            return DeliveryResult.ok(applied.warnings, unmapped=applied.unmapped, **self.context)
-        return DeliveryResult.ok(applied, **self.context)
+            warnings, unmapped = applied.warnings, applied.unmapped
+        else:
+            warnings, unmapped = tuple(applied), ()
+        return DeliveryResult(200, False, None, warnings, unmapped=unmapped, **self.context)
 
     def failed(self, exc: BaseException) -> DeliveryResult:
         """The result of a failed run; warnings found while planning are kept."""
@@ -81,6 +83,17 @@ def deliver(prepared: Prepared, catalog: Catalog) -> Operation[DeliveryResult]:
     except Exception as exc:
         return prepared.failed(exc)
     return prepared.delivered(applied)
+
+
+def deliver_at(
+    index: int, prepared: Prepared, catalog: Catalog
+) -> Operation[dict[int, DeliveryResult]]:
+    """``deliver``, its result keyed by the event's index in a batch."""
+    try:
+        applied = yield from prepared.plan.operation(catalog)
+    except Exception as exc:
+        return {index: prepared.failed(exc)}
+    return {index: prepared.delivered(applied)}
 
 
 def deliver_identifies(

@@ -88,22 +88,23 @@ def _units(
     items: Sequence[Prepared | DeliveryResult], group: list[int], coalesce: bool
 ) -> tuple[list[Unit], list[int]]:
     """A user's events as units, and the positions of its identify units."""
-    units: list[list[int]] = []
+    units: list[Unit] = []
     identifies: list[int] = []
     by_email: dict[str, int] = {}
     for index in group:
         plan = _prepared(items[index]).plan
         if not isinstance(plan, IdentifyPlan):
-            units.append([index])
+            units.append((index,))
             continue
         email = plan.email.casefold()
-        if coalesce and email in by_email:
-            units[by_email[email]].append(index)
+        position = by_email.get(email) if coalesce else None
+        if position is not None:
+            units[position] += (index,)
             continue
         by_email[email] = len(units)
         identifies.append(len(units))
-        units.append([index])
-    return [tuple(unit) for unit in units], identifies
+        units.append((index,))
+    return units, identifies
 
 
 def plan_batch(

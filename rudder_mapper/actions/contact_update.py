@@ -69,6 +69,8 @@ def merge_identifies(
 ) -> tuple[ContactUpdate, list[_Notes]]:
     """The update equal to applying ``plans`` in order (all of one email), and each plan's
     notes. ``refs`` resolves field names (``Catalog.field_refs`` of ``field_keys``)."""
+    if len(plans) == 1:
+        return _single(plans[0], refs)
     update = ContactUpdate(email=plans[-1].email)
     notes: list[_Notes] = []
     for plan in plans:
@@ -89,6 +91,25 @@ def merge_identifies(
             update.lists[change.list_id] = change
         notes.append(_Notes(warnings, unmapped))
     return update, notes
+
+
+def _single(plan: IdentifyPlan, refs: Mapping[str, FieldRef]) -> tuple[ContactUpdate, list[_Notes]]:
+    """``merge_identifies`` of one plan: its values as they are (most contacts)."""
+    warnings, unmapped, values = list(plan.warnings), [], {}
+    if plan.field_info or plan.custom_traits:
+        resolved = plan.resolve_fields(refs)
+        values, unmapped = resolved.values, resolved.unmapped
+        warnings += resolved.warnings
+    update = ContactUpdate(
+        plan.email,
+        plan.first_name,
+        plan.last_name,
+        plan.phone,
+        values,
+        {tag.casefold(): tag for tag in plan.tags},  # distinct already, case aside
+        {change.list_id: change for change in plan.lists},  # so are list ids
+    )
+    return update, [_Notes(warnings, unmapped)]
 
 
 def _note_missing_lists(

@@ -16,6 +16,7 @@ from ._base import Applied
 
 __all__ = ["PagePlan", "domain_of", "plan_page"]
 
+_NEEDS: frozenset[CatalogName] = frozenset({"domains"})
 _URL_PATHS = (
     "properties.domain",
     "properties.url",
@@ -35,7 +36,7 @@ class PagePlan:
     @property
     def needs(self) -> frozenset[CatalogName]:
         """The whitelist of domains."""
-        return frozenset({"domains"})
+        return _NEEDS
 
     def describe(self) -> list[str]:
         """The planned call (made only if the domain is not whitelisted yet)."""

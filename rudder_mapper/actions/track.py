@@ -25,6 +25,7 @@ from ._base import Applied, validate_email
 __all__ = ["TrackPlan", "plan_screen", "plan_track"]
 
 _EMAIL_PATHS = ("context.traits.email", "traits.email", "properties.email")
+_NEEDS: frozenset[CatalogName] = frozenset({"events"})
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ class TrackPlan:
     @property
     def needs(self) -> frozenset[CatalogName]:
         """The registry of event names."""
-        return frozenset({"events"})
+        return _NEEDS
 
     def describe(self) -> list[str]:
         """The planned calls."""

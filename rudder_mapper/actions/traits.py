@@ -66,11 +66,17 @@ _NOT_NAME = re.compile(r"[\s_-]+")
 
 
 class FieldInput(NamedTuple):
-    """A value for a custom field: the key it is matched by, the value, where it was read."""
+    """A value for a custom field: the key it is matched by, the value, and the object it
+    was read in (``traits.fieldInfo``, ``context.traits``, ...)."""
 
     key: str
     value: Any
-    path: str
+    parent: str
+
+    @property
+    def path(self) -> str:
+        """Where it was read: ``traits.fieldInfo.Interest``, ``context.traits.plan``."""
+        return f"{self.parent}.{self.key}"
 
 
 @dataclass(frozen=True)
@@ -121,7 +127,7 @@ def read_tags(scopes: Scopes, max_tags: int) -> tuple[str, ...]:
             name = scalar_text(item, f"{path}[{index}]").strip()
             if not name:
                 continue
-            if len(name) > 255 or any(c in name for c in "\r\n\x00"):
+            if len(name) > 255 or "\n" in name or "\r" in name or "\x00" in name:
                 raise EventError(f"{path}[{index}]", "must be one line of at most 255 characters")
             seen.setdefault(name.casefold(), name)
     if len(seen) > max_tags:
@@ -144,13 +150,15 @@ def read_field_info(scopes: Scopes) -> tuple[FieldInput, ...]:
         if not _is_object(info):
             raise EventError(path, f"must be an object, got {describe_type(info)}")
         for raw_key, value in info.items():
-            if not isinstance(raw_key, (int, str)) or value is None:
+            if value is None or not isinstance(raw_key, (str, int)):
                 continue
-            key = scalar_text(raw_key, path)
+            if isinstance(raw_key, str) and raw_key.isascii():
+                key = raw_key  # what scalar_text would make of it, without the call
+            else:
+                key = scalar_text(raw_key, path)
             if key.strip():
-                # Re-inserted at the end: later entries win when two keys name one field.
-                merged.pop(key, None)
-                merged[key] = FieldInput(key, value, f"{path}.{key}")
+                merged.pop(key, None)  # re-inserted last: later keys win for a field
+                merged[key] = FieldInput(key, value, path)
     return tuple(merged.values())
 
 
@@ -213,5 +221,5 @@ def read_custom_traits(scopes: Scopes) -> tuple[FieldInput, ...]:
             if not name or name in STANDARD_TRAITS:
                 continue
             merged.pop(name, None)
-            merged[name] = FieldInput(key, value, f"{scope}.{key}")
+            merged[name] = FieldInput(key, value, scope)
     return tuple(merged.values())
