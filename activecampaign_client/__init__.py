@@ -29,6 +29,7 @@ from ._exceptions import (
     InternalServerError,
     InvalidInputError,
     NotFoundError,
+    PaymentRequiredError,
     PermissionDeniedError,
     RateLimitError,
     UnprocessableEntityError,
@@ -38,6 +39,7 @@ from ._limiter import RateLimiter
 from ._pagination import Page, PageQuery
 from ._requests import ApiRequest
 from ._retry import RetryPolicy
+from ._version import __version__
 from .models import (
     BulkImportContact,
     BulkImportInfo,
@@ -56,8 +58,6 @@ from .models import (
     TrackingStatus,
     WhitelistedDomain,
 )
-
-__version__ = "0.1.0"
 
 __all__ = [
     "APIConnectionError",
@@ -92,6 +92,7 @@ __all__ = [
     "Operation",
     "Page",
     "PageQuery",
+    "PaymentRequiredError",
     "PermissionDeniedError",
     "RateLimitError",
     "RateLimiter",

@@ -10,7 +10,12 @@ import httpx
 
 from ._clock import Clock, SystemClock
 from ._config import ClientConfig
-from ._constants import DEFAULT_MAX_RETRIES, DEFAULT_REQUESTS_PER_SECOND, DEFAULT_TIMEOUT
+from ._constants import (
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_REQUESTS_PER_SECOND,
+    DEFAULT_TIMEOUT,
+    TRACKCMP_URL,
+)
 from ._drivers import AsyncDriver, SyncDriver
 from ._exceptions import ConfigurationError
 from ._flow import FlowContext, Operation
@@ -48,10 +53,16 @@ def _flow_context(
     requests_per_second: float | None,
     tracking_requests_per_second: float | None,
     tracking_max_concurrency: int | None,
+    tracking_url: str,
     clock: Clock | None,
 ) -> FlowContext:
     config = ClientConfig.create(
-        api_url, api_key, actid=actid, event_key=event_key, timeout=timeout
+        api_url,
+        api_key,
+        actid=actid,
+        event_key=event_key,
+        timeout=timeout,
+        tracking_url=tracking_url,
     )
     if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
         raise ConfigurationError("max_retries must be a non-negative integer")
@@ -166,7 +177,8 @@ class ActiveCampaign(_ClientBase[SyncDriver]):
     ``requests_per_second`` caps calls to the account host (None: no cap); trackcmp.net
     calls are capped separately by ``tracking_requests_per_second`` (None: no cap), and
     ``tracking_max_concurrency`` caps how many of them are in flight at once, across every
-    thread or task using the client (None: no cap).
+    thread or task using the client (None: no cap). ``tracking_url`` is where events
+    are recorded (``https://trackcmp.net/event``; https, or http on loopback only).
     ``clock`` replaces real time, e.g. with the emulator's simulated clock.
     """
 
@@ -183,6 +195,7 @@ class ActiveCampaign(_ClientBase[SyncDriver]):
         http_client: httpx.Client | None = None,
         tracking_requests_per_second: float | None = None,
         tracking_max_concurrency: int | None = None,
+        tracking_url: str = TRACKCMP_URL,
         clock: Clock | None = None,
     ) -> None:
         ctx = _flow_context(
@@ -195,6 +208,7 @@ class ActiveCampaign(_ClientBase[SyncDriver]):
             requests_per_second=requests_per_second,
             tracking_requests_per_second=tracking_requests_per_second,
             tracking_max_concurrency=tracking_max_concurrency,
+            tracking_url=tracking_url,
             clock=clock,
         )
         self._owns_http = http_client is None
@@ -239,6 +253,7 @@ class AsyncActiveCampaign(_ClientBase[AsyncDriver]):
         http_client: httpx.AsyncClient | None = None,
         tracking_requests_per_second: float | None = None,
         tracking_max_concurrency: int | None = None,
+        tracking_url: str = TRACKCMP_URL,
         clock: Clock | None = None,
     ) -> None:
         ctx = _flow_context(
@@ -251,6 +266,7 @@ class AsyncActiveCampaign(_ClientBase[AsyncDriver]):
             requests_per_second=requests_per_second,
             tracking_requests_per_second=tracking_requests_per_second,
             tracking_max_concurrency=tracking_max_concurrency,
+            tracking_url=tracking_url,
             clock=clock,
         )
         self._owns_http = http_client is None

@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from ._constants import API_PREFIX
+from ._constants import API_PREFIX, TRACKCMP_URL
 from ._exceptions import ConfigurationError
 
-__all__ = ["ClientConfig", "normalize_api_url"]
+__all__ = ["ClientConfig", "normalize_api_url", "normalize_tracking_url"]
 
 
 def _is_loopback(host: str) -> bool:
@@ -59,6 +59,32 @@ def normalize_api_url(api_url: str) -> httpx.URL:
     return url.copy_with(path="/")
 
 
+def normalize_tracking_url(tracking_url: str) -> httpx.URL:
+    """The event-tracking endpoint, ``https://trackcmp.net/event`` unless told otherwise.
+
+    Another endpoint is for a local server (the emulator, a test double) or a proxy of
+    your own; the same rule as ``api_url`` applies: https, or plain http on loopback only,
+    since the event key travels in the body. Any path is kept as given.
+    """
+    if not isinstance(tracking_url, str) or not tracking_url.strip():
+        raise ConfigurationError(f"tracking_url must be a URL such as {TRACKCMP_URL}")
+    try:
+        url = httpx.URL(tracking_url.strip())
+    except httpx.InvalidURL as exc:
+        raise ConfigurationError(f"tracking_url is not a valid URL: {exc}") from None
+    if url.scheme not in ("http", "https") or not url.host:
+        raise ConfigurationError(
+            f"tracking_url must be an absolute https URL such as {TRACKCMP_URL}"
+        )
+    if url.scheme == "http" and not _is_loopback(url.host):
+        raise ConfigurationError(
+            "tracking_url must use https: the event key would otherwise cross the network in clear"
+        )
+    if url.userinfo or url.query or url.fragment:
+        raise ConfigurationError("tracking_url must not contain credentials, a query or a fragment")
+    return url
+
+
 def _secret_repr(value: str | None) -> str:
     return "None" if value is None else "'***'"
 
@@ -72,6 +98,7 @@ class ClientConfig:
     actid: str | None = field(default=None, repr=False)
     event_key: str | None = field(default=None, repr=False)
     timeout: httpx.Timeout = field(default_factory=lambda: httpx.Timeout(30.0))
+    tracking_url: httpx.URL = field(default_factory=lambda: httpx.URL(TRACKCMP_URL))
 
     @classmethod
     def create(
@@ -82,6 +109,7 @@ class ClientConfig:
         actid: str | None,
         event_key: str | None,
         timeout: float | httpx.Timeout,
+        tracking_url: str = TRACKCMP_URL,
     ) -> ClientConfig:
         """Validate user input and build a config, raising ConfigurationError on bad values."""
         if not isinstance(api_key, str) or not api_key.strip():
@@ -103,6 +131,7 @@ class ClientConfig:
             actid=(actid or "").strip() or None,
             event_key=(event_key or "").strip() or None,
             timeout=timeout,
+            tracking_url=normalize_tracking_url(tracking_url),
         )
 
     @property
@@ -112,6 +141,7 @@ class ClientConfig:
 
     def __repr__(self) -> str:
         return (
-            f"ClientConfig(origin={str(self.origin)!r}, api_key={_secret_repr(self.api_key)}, "
+            f"ClientConfig(origin={str(self.origin)!r}, tracking_url={str(self.tracking_url)!r}, "
+            f"api_key={_secret_repr(self.api_key)}, "
             f"actid={_secret_repr(self.actid)}, event_key={_secret_repr(self.event_key)})"
         )

@@ -9,8 +9,9 @@ ActiveCampaignError                 base; ``retryable`` tells a pipeline "later"
 └── APIStatusError                  the server answered with an error
     ├── BadRequestError             400
     ├── AuthenticationError         401, or a 200 HTML login page where JSON was expected
-    │   └── PermissionDeniedError   403
-    ├── NotFoundError               404
+    │   └── PermissionDeniedError   403: the key lacks permission, or the object does not exist
+    ├── PaymentRequiredError        402: the account has a payment issue (not retryable)
+    ├── NotFoundError               404, and a 403 that says "No Result found"
     ├── ConflictError               409
     ├── UnprocessableEntityError    422 (invalid email, duplicate tag, ...)
     ├── RateLimitError              429 (retryable; carries ``retry_after``)
@@ -23,7 +24,7 @@ they are built only from status codes, paths and response bodies.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -42,6 +43,7 @@ __all__ = [
     "InternalServerError",
     "InvalidInputError",
     "NotFoundError",
+    "PaymentRequiredError",
     "PermissionDeniedError",
     "RateLimitError",
     "UnprocessableEntityError",
@@ -51,7 +53,7 @@ __all__ = [
 class ErrorDetail(BaseModel):
     """One entry of a JSON:API style ``errors`` array, e.g. from a 422."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config: ClassVar[ConfigDict] = ConfigDict(extra="allow")
 
     title: str = ""
     detail: str = ""
@@ -155,11 +157,21 @@ class AuthenticationError(APIStatusError):
 
 
 class PermissionDeniedError(AuthenticationError):
-    """403: the key is valid but its user lacks the permission for this call."""
+    """403: "could not be authenticated or is not authorized", in ActiveCampaign's words.
+
+    The key's user lacks the permission for this call, or (on some endpoints) the object
+    does not exist; a 403 whose body says "No Result found" is a NotFoundError instead.
+    """
+
+
+class PaymentRequiredError(APIStatusError):
+    """402: the account has a payment issue; nothing will succeed until it is settled in
+    ActiveCampaign (a fault of the account, not of the request). Not retryable."""
 
 
 class NotFoundError(APIStatusError):
-    """404: no such object (or no such path: check the account URL)."""
+    """404: no such object (or no such path: check the account URL). Also a 403 whose body
+    says "No Result found for ...", which several documented endpoints answer instead."""
 
 
 class ConflictError(APIStatusError):

@@ -31,11 +31,11 @@ class RateLimiter:
             raise ValueError(f"requests_per_second must be a positive number, got {rate!r}")
         if not per > 0:
             raise ValueError(f"per must be a positive number of seconds, got {per!r}")
-        self.burst = max(1, int(rate))
-        self.window = per * self.burst / rate
+        self.burst: int = max(1, int(rate))
+        self.window: float = per * self.burst / rate
         # The (burst + 1)-th start waits a window plus this after the first (see _constants).
-        self.margin = self.window * LIMITER_MARGIN_FRACTION + LIMITER_MARGIN_SECONDS
-        self.held_until = -math.inf
+        self.margin: float = self.window * LIMITER_MARGIN_FRACTION + LIMITER_MARGIN_SECONDS
+        self.held_until: float = -math.inf
         self._starts: deque[float] = deque(maxlen=self.burst)
         self._lock = threading.Lock()
 

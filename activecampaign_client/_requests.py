@@ -17,6 +17,7 @@ import httpx
 from ._config import ClientConfig
 from ._constants import ACCEPT_ENCODING, API_PREFIX, TRACKCMP_URL
 from ._exceptions import InvalidInputError
+from ._version import __version__
 
 __all__ = ["ApiRequest", "Budget", "build_http_request", "object_id", "segment"]
 
@@ -24,7 +25,7 @@ Budget = Literal["api", "bulk_import", "bulk_import_single", "tracking"]
 """Which rate budget a request spends: the account's API budget, bulk import's per-minute
 budget (which also spends the API budget), or trackcmp.net's own."""
 
-_USER_AGENT = "activecampaign-client-python/0.1"
+_USER_AGENT = f"activecampaign-client-python/{__version__}"
 
 
 def segment(value: str | int, *, name: str) -> str:
@@ -127,11 +128,15 @@ def _build(request: ApiRequest, config: ClientConfig) -> httpx.Request:
     elif request.form is not None:
         headers["Content-Type"] = "application/x-www-form-urlencoded"
         content = urlencode(dict(request.form)).encode()
-    if request.on_account_host:
+    if request.url is None:  # on the account host
         url = config.origin.copy_with(path=f"{API_PREFIX}/{request.path}")
         headers["Api-Token"] = config.api_key
+    elif request.url == TRACKCMP_URL:
+        # Operations name the tracking endpoint by its public address; the client may
+        # have been pointed elsewhere (``tracking_url``: the emulator, a local server).
+        url = config.tracking_url
     else:
-        url = httpx.URL(request.url or TRACKCMP_URL)
+        url = httpx.URL(request.url)
     return httpx.Request(
         request.method,
         url,

@@ -21,6 +21,7 @@ from ._exceptions import (
     EventTrackingError,
     InternalServerError,
     NotFoundError,
+    PaymentRequiredError,
     PermissionDeniedError,
     RateLimitError,
     UnprocessableEntityError,
@@ -38,6 +39,7 @@ __all__ = [
 _STATUS_ERRORS: dict[int, type[APIStatusError]] = {
     400: BadRequestError,
     401: AuthenticationError,
+    402: PaymentRequiredError,
     403: PermissionDeniedError,
     404: NotFoundError,
     409: ConflictError,
@@ -145,9 +147,25 @@ def _status_error(request: ApiRequest, response: httpx.Response, now: float) -> 
     cls = _STATUS_ERRORS.get(status)
     if cls is None:
         cls = InternalServerError if status >= 500 else APIStatusError
-    if cls is AuthenticationError or cls is PermissionDeniedError:
+    if cls is PermissionDeniedError and _says_not_found(body):
+        # Documented: several endpoints answer a missing object with a 403 saying so.
+        cls = NotFoundError
+    elif cls is PermissionDeniedError:
+        message += (
+            " — the key lacks permission for this call, or the object does not exist "
+            "(permissions: Settings > Users > Groups)"
+        )
+    elif cls is AuthenticationError:
         message += " — check the API key under Settings > Developer"
+    elif cls is PaymentRequiredError:
+        message += " — the account has a payment issue; settle it in ActiveCampaign"
     return cls(message, **kwargs)
+
+
+def _says_not_found(body: Any) -> bool:
+    """Whether a 403 body is ActiveCampaign's "No Result found for X with id N"."""
+    message = body.get("message") if isinstance(body, dict) else body
+    return isinstance(message, str) and message.lstrip().lower().startswith("no result found")
 
 
 # Marks a response whose body could not be decoded; its value is the Content-Encoding.

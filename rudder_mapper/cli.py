@@ -31,15 +31,15 @@ from .results import DeliveryResult
 
 __all__ = ["app", "build_destination", "main"]
 
-app = typer.Typer(
+app: typer.Typer = typer.Typer(
     name="rudder-activecampaign",
     help="Deliver RudderStack events (JSON lines) to ActiveCampaign.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_show_locals=False,  # locals would include the API key
 )
-out = Console()
-err = Console(stderr=True)
+out: Console = Console()
+err: Console = Console(stderr=True)
 
 ENV_KEYS = {
     "apiUrl": "ACTIVECAMPAIGN_API_URL",

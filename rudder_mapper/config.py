@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import httpx
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
@@ -17,12 +17,16 @@ __all__ = ["ClientOptions", "DestinationConfig"]
 class DestinationConfig(BaseModel):
     """RudderStack's ActiveCampaign destination config. Secrets stay hidden in reprs."""
 
-    model_config = ConfigDict(populate_by_name=True, extra="ignore", frozen=True)
+    model_config: ClassVar[ConfigDict] = ConfigDict(
+        populate_by_name=True, extra="ignore", frozen=True
+    )
 
     api_url: str = Field(alias="apiUrl", min_length=1)
     api_key: SecretStr = Field(alias="apiKey")
     actid: SecretStr | None = None
     event_key: SecretStr | None = Field(default=None, alias="eventKey")
+    tracking_url: str | None = Field(default=None, alias="trackingUrl", min_length=1)
+    """Where events are recorded instead of https://trackcmp.net/event (a local server)."""
 
     @classmethod
     def from_mapping(cls, config: Mapping[str, Any]) -> DestinationConfig:
@@ -33,7 +37,7 @@ class DestinationConfig(BaseModel):
             k: (str(v) if isinstance(v, int) and not isinstance(v, bool) else v)
             for k, v in config.items()
         }
-        for key in ("actid", "eventKey"):
+        for key in ("actid", "eventKey", "trackingUrl"):
             if data.get(key) == "":
                 data[key] = None
         try:
@@ -43,17 +47,20 @@ class DestinationConfig(BaseModel):
             name = ".".join(str(p) for p in first["loc"])
             raise ConfigurationError(
                 f"destination config {name}: {first['msg']} (expected RudderStack's keys "
-                "apiUrl, apiKey, actid, eventKey)"
+                "apiUrl, apiKey, actid, eventKey, and optionally trackingUrl)"
             ) from None
 
     def client_arguments(self) -> dict[str, Any]:
         """Keyword arguments for ``ActiveCampaign(...)``/``AsyncActiveCampaign(...)``."""
-        return {
+        arguments: dict[str, Any] = {
             "api_url": self.api_url,
             "api_key": self.api_key.get_secret_value(),
             "actid": self.actid.get_secret_value() if self.actid else None,
             "event_key": self.event_key.get_secret_value() if self.event_key else None,
         }
+        if self.tracking_url is not None:
+            arguments["tracking_url"] = self.tracking_url
+        return arguments
 
 
 class ClientOptions(TypedDict, total=False):

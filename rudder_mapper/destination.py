@@ -86,7 +86,9 @@ class _DestinationCore(Generic[C]):
         _check_int("max_concurrency", max_concurrency, 1, "a positive integer")
         _check_int("bulk_threshold", bulk_threshold, 0, "0 (never) or a positive integer")
         self.client: C = client
-        self.catalog = Catalog(client, now=client.clock.now, refresh_interval=refresh_interval)
+        self.catalog: Catalog = Catalog(
+            client, now=client.clock.now, refresh_interval=refresh_interval
+        )
         self.max_concurrency = max_concurrency
         self.bulk_threshold = bulk_threshold
         self.coalesce_identifies = bool(coalesce_identifies)

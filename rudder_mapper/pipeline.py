@@ -69,7 +69,7 @@ class DeadLetterWriter:
 
     def __init__(self, stream: IO[str] | None) -> None:
         self.stream = stream
-        self.written = 0
+        self.written: int = 0
 
     def write(self, line: Line, result: DeliveryResult) -> None:
         """Record one undelivered event."""
