@@ -91,10 +91,10 @@ class _DestinationCore(Generic[C]):
         )
         self.max_concurrency = max_concurrency
         self.bulk_threshold = bulk_threshold
-        self.coalesce_identifies = bool(coalesce_identifies)
-        self.limits = limits
-        self.import_wait = import_wait if import_wait is not None else ImportWait()
-        self.imports = PendingImports()
+        self.coalesce_identifies: bool = bool(coalesce_identifies)
+        self.limits: MappingLimits = limits
+        self.import_wait: ImportWait = import_wait if import_wait is not None else ImportWait()
+        self.imports: PendingImports = PendingImports()
         # close() closes the client only when from_config made it; yours stays yours.
         self.owns_client = owns_client
         # Threads share one catalog load (the async destination uses an asyncio.Lock).

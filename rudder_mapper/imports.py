@@ -85,8 +85,8 @@ class PendingImports:
     """
 
     def __init__(self, max_tracked: int = 200) -> None:
-        self.max_tracked = max_tracked
-        self.polls = 0
+        self.max_tracked: int = max_tracked
+        self.polls: int = 0
         """``GET /import/info`` requests made, over the destination's life."""
         self._batches: dict[str, frozenset[str]] = {}  # in the order they were accepted
         self._by_email: dict[str, str] = {}
