@@ -27,139 +27,55 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import threading
 import weakref
-from collections.abc import Generator, Iterable, Mapping
+from collections.abc import Generator, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from types import TracebackType
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 import httpx
-from typing_extensions import Self, Unpack
+from typing_extensions import Self
 
 from activecampaign_client import ActiveCampaign, AsyncActiveCampaign
 
-from ._batch import BatchRun, import_deferral
+from ._batch import import_deferral
+from ._core import (
+    DEFAULT_BULK_THRESHOLD,
+    DEFAULT_MAX_CONCURRENCY,
+    DEFAULT_REFRESH_INTERVAL,
+    DestinationCore,
+)
 from ._prepare import Prepared, deliver, prepare
-from .actions import IdentifyPlan
 from .batching import Unit, prime_catalog
-from .bulk import BulkOutcome, bulk_import_operation
-from .catalog import Catalog, CatalogName
-from .config import ClientOptions, DestinationConfig
-from .imports import ImportWait, Pause, PendingImports, Step, settle
-from .limits import DEFAULT_LIMITS, MappingLimits
+from .bulk import bulk_import_operation
+from .catalog import CatalogName
+from .config import ClientOptions
+from .imports import Pause, Step
 from .results import DeliveryResult
 
-__all__ = ["ActiveCampaignDestination", "AsyncActiveCampaignDestination"]
+__all__ = [
+    "DEFAULT_BULK_THRESHOLD",
+    "DEFAULT_MAX_CONCURRENCY",
+    "DEFAULT_REFRESH_INTERVAL",
+    "ActiveCampaignDestination",
+    "AsyncActiveCampaignDestination",
+]
 
-DEFAULT_MAX_CONCURRENCY = 8
-DEFAULT_BULK_THRESHOLD = 10
-DEFAULT_REFRESH_INTERVAL = 60.0
-
-C = TypeVar("C", ActiveCampaign, AsyncActiveCampaign)
 T = TypeVar("T")
 
 
-def _check_int(name: str, value: object, minimum: int, meaning: str) -> None:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be {meaning}")
-    if value < minimum:
-        raise ValueError(f"{name} must be {meaning}")
-
-
-class _DestinationCore(Generic[C]):
-    """What both destinations hold: the client, the account's catalogs, batch settings, and
-    the imports ActiveCampaign may still be processing."""
-
-    def __init__(
-        self,
-        client: C,
-        *,
-        refresh_interval: float = DEFAULT_REFRESH_INTERVAL,
-        max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
-        bulk_threshold: int = DEFAULT_BULK_THRESHOLD,
-        coalesce_identifies: bool = True,
-        limits: MappingLimits = DEFAULT_LIMITS,
-        import_wait: ImportWait | None = None,
-        owns_client: bool = False,
-    ) -> None:
-        _check_int("max_concurrency", max_concurrency, 1, "a positive integer")
-        _check_int("bulk_threshold", bulk_threshold, 0, "0 (never) or a positive integer")
-        self.client: C = client
-        self.catalog: Catalog = Catalog(
-            client, now=client.clock.now, refresh_interval=refresh_interval
-        )
-        self.max_concurrency = max_concurrency
-        self.bulk_threshold = bulk_threshold
-        self.coalesce_identifies: bool = bool(coalesce_identifies)
-        self.limits: MappingLimits = limits
-        self.import_wait: ImportWait = import_wait if import_wait is not None else ImportWait()
-        self.imports: PendingImports = PendingImports()
-        # close() closes the client only when from_config made it; yours stays yours.
-        self.owns_client = owns_client
-        # Threads share one catalog load (the async destination uses an asyncio.Lock).
-        self._catalog_lock = threading.Lock()
-
-    def _batch(self, messages: Iterable[object]) -> BatchRun:
-        return BatchRun(
-            messages,
-            bulk_threshold=self.bulk_threshold,
-            coalesce=self.coalesce_identifies,
-            limits=self.limits,
-        )
-
-    def _waits_for_import(self, prepared: Prepared) -> str | None:
-        """The email of a single identify whose contact is in a pending import."""
-        plan = prepared.plan
-        if isinstance(plan, IdentifyPlan) and self.imports.waiting_on([plan.email]):
-            return plan.email
-        return None
-
-    def _settling(self, emails: Iterable[str]) -> Generator[Step, Any, set[str]]:
-        return settle(self.client, self.imports, emails, self.import_wait)
-
-    def _remember(self, outcome: BulkOutcome) -> None:
-        for batch_id, emails in outcome.imports:
-            self.imports.record(batch_id, emails)
-
-
-class ActiveCampaignDestination(_DestinationCore[ActiveCampaign]):
+class ActiveCampaignDestination(DestinationCore[ActiveCampaign, httpx.Client]):
     """Delivers RudderStack messages to ActiveCampaign with a sync client.
 
     Batches use a pool of ``max_concurrency`` threads; the client's limiter keeps them
     all within the account's request budget. Use it as a context manager, or ``close()``.
     """
 
-    @classmethod
-    def from_config(
-        cls,
-        config: Mapping[str, Any],
-        http_client: httpx.Client | None = None,
-        *,
-        refresh_interval: float = DEFAULT_REFRESH_INTERVAL,
-        max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
-        bulk_threshold: int = DEFAULT_BULK_THRESHOLD,
-        coalesce_identifies: bool = True,
-        limits: MappingLimits = DEFAULT_LIMITS,
-        import_wait: ImportWait | None = None,
-        **client_options: Unpack[ClientOptions],
-    ) -> ActiveCampaignDestination:
-        """Build from RudderStack's config keys: apiUrl, apiKey, actid, eventKey.
-
-        ``client_options`` go to ``ActiveCampaign`` (timeout, max_retries, ...).
-        """
-        arguments = DestinationConfig.from_mapping(config).client_arguments()
-        client = ActiveCampaign(**arguments, http_client=http_client, **client_options)
-        return cls(
-            client,
-            refresh_interval=refresh_interval,
-            max_concurrency=max_concurrency,
-            bulk_threshold=bulk_threshold,
-            coalesce_identifies=coalesce_identifies,
-            limits=limits,
-            import_wait=import_wait,
-            owns_client=True,
-        )
+    @staticmethod
+    def _new_client(
+        arguments: dict[str, Any], http_client: httpx.Client | None, options: ClientOptions
+    ) -> ActiveCampaign:
+        return ActiveCampaign(**arguments, http_client=http_client, **options)
 
     def _load(self, needs: frozenset[CatalogName]) -> dict[CatalogName, Exception]:
         """Load the catalogs not loaded yet; the failures, by catalog."""
@@ -274,7 +190,7 @@ class ActiveCampaignDestination(_DestinationCore[ActiveCampaign]):
         self.close()
 
 
-class AsyncActiveCampaignDestination(_DestinationCore[AsyncActiveCampaign]):
+class AsyncActiveCampaignDestination(DestinationCore[AsyncActiveCampaign, httpx.AsyncClient]):
     """Delivers RudderStack messages to ActiveCampaign with an async client.
 
     Batches run up to ``max_concurrency`` users' event sequences at once; the client's
@@ -282,40 +198,15 @@ class AsyncActiveCampaignDestination(_DestinationCore[AsyncActiveCampaign]):
     ``async with``, or ``await aclose()``.
     """
 
+    @staticmethod
+    def _new_client(
+        arguments: dict[str, Any], http_client: httpx.AsyncClient | None, options: ClientOptions
+    ) -> AsyncActiveCampaign:
+        return AsyncActiveCampaign(**arguments, http_client=http_client, **options)
+
     # One lock per event loop, made on first use there: an asyncio.Lock belongs to one loop,
     # and a destination may outlive it (one asyncio.run per batch, per-test loops).
     _loop_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] | None = None
-
-    @classmethod
-    def from_config(
-        cls,
-        config: Mapping[str, Any],
-        http_client: httpx.AsyncClient | None = None,
-        *,
-        refresh_interval: float = DEFAULT_REFRESH_INTERVAL,
-        max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
-        bulk_threshold: int = DEFAULT_BULK_THRESHOLD,
-        coalesce_identifies: bool = True,
-        limits: MappingLimits = DEFAULT_LIMITS,
-        import_wait: ImportWait | None = None,
-        **client_options: Unpack[ClientOptions],
-    ) -> AsyncActiveCampaignDestination:
-        """Build from RudderStack's config keys: apiUrl, apiKey, actid, eventKey.
-
-        ``client_options`` go to ``AsyncActiveCampaign`` (timeout, max_retries, ...).
-        """
-        arguments = DestinationConfig.from_mapping(config).client_arguments()
-        client = AsyncActiveCampaign(**arguments, http_client=http_client, **client_options)
-        return cls(
-            client,
-            refresh_interval=refresh_interval,
-            max_concurrency=max_concurrency,
-            bulk_threshold=bulk_threshold,
-            coalesce_identifies=coalesce_identifies,
-            limits=limits,
-            import_wait=import_wait,
-            owns_client=True,
-        )
 
     async def _load(self, needs: frozenset[CatalogName]) -> dict[CatalogName, Exception]:
         """Load the catalogs not loaded yet; the failures, by catalog."""

@@ -30,6 +30,11 @@ def _identify(user: str, **traits: Any) -> dict[str, Any]:
     }
 
 
+def _track(user: str) -> dict[str, Any]:
+    context = {"traits": {"email": f"{user}@example.com"}}
+    return {"type": "track", "userId": user, "event": "Opened", "context": context}
+
+
 def _first_import(first_name: str = "Old") -> list[dict[str, Any]]:
     return [_identify(f"c{n}", firstName=first_name, tags=[f"t{n}"]) for n in range(10)]
 
@@ -121,13 +126,7 @@ async def test_process_waits_for_the_import_too(on_emulator: EmulatorHarness) ->
 async def test_other_contacts_and_other_events_never_poll(on_emulator: EmulatorHarness) -> None:
     harness, emulator = await on_emulator(seeded_emulator(import_delay=20.0))
     await harness.process_batch(_first_import())
-    track = {
-        "type": "track",
-        "userId": "c1",
-        "event": "Opened",
-        "context": {"traits": {"email": "c1@example.com"}},
-    }
-    results = await harness.process_batch([track, _identify("someone", firstName="Else")])
+    results = await harness.process_batch([_track("c1"), _identify("someone", firstName="Else")])
     assert all(r.delivered for r in results)
     assert _requests(emulator, INFO) == []
 
@@ -198,13 +197,7 @@ async def test_imports_beyond_max_tracked_are_forgotten_once_finished(
 async def test_other_users_do_not_wait_for_the_import(on_emulator: EmulatorHarness) -> None:
     harness, emulator = await on_emulator(seeded_emulator(import_delay=20.0, latency=0.1))
     await harness.process_batch(_first_import())
-    track = {
-        "type": "track",
-        "userId": "someone",
-        "event": "Opened",
-        "context": {"traits": {"email": "someone@example.com"}},
-    }
-    results = await harness.process_batch([_identify("c1", firstName="New"), track])
+    results = await harness.process_batch([_identify("c1", firstName="New"), _track("someone")])
     assert all(r.delivered for r in results)
     [tracked] = [r.time for r in emulator.requests if r.path == "/event"]
     [synced] = _requests(emulator, SYNC)
