@@ -32,6 +32,7 @@ from ._exceptions import (
     PaymentRequiredError,
     PermissionDeniedError,
     RateLimitError,
+    ServiceUnavailableError,
     UnprocessableEntityError,
 )
 from ._flow import Operation
@@ -97,6 +98,7 @@ __all__ = [
     "RateLimitError",
     "RateLimiter",
     "RetryPolicy",
+    "ServiceUnavailableError",
     "SyncedContact",
     "SystemClock",
     "Tag",

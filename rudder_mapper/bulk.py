@@ -8,11 +8,11 @@ are reported on their own events.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from activecampaign_client import BadRequestError, BulkImportContact, Operation
-from activecampaign_client.resources.bulk_import import MAX_IMPORT_CONTACTS
+from activecampaign_client.resources.bulk_import import import_chunks
 
 from ._prepare import Prepared
 from .actions import Applied, IdentifyPlan, bulk_entry
@@ -30,11 +30,6 @@ class BulkOutcome:
 
     results: dict[int, DeliveryResult] = field(default_factory=dict)
     imports: list[tuple[str, list[str]]] = field(default_factory=list)
-
-
-def _chunks(units: list[Unit], size: int) -> Iterator[list[Unit]]:
-    for start in range(0, len(units), size):
-        yield units[start : start + size]
 
 
 def _rejected_positions(error: BadRequestError, size: int) -> dict[int, str]:
@@ -86,8 +81,8 @@ def bulk_import_operation(
     """Import the identify units; a result for each of their events, never an exception.
 
     A 400 listing rejected contacts queues nothing, so the rejected ones get their 400 and
-    the rest are sent again without them. Any other failure fails its chunk of up to 250,
-    with the error's retry flag; other chunks go on.
+    the rest are sent again without them. Any other failure fails its chunk (up to 250
+    contacts and 400,000 bytes), with the error's retry flag; other chunks go on.
     """
     job = _Import(items, units)
     all_plans = [plan for plans in job.plans.values() for plan in plans]
@@ -104,8 +99,10 @@ def bulk_import_operation(
             job.entries[unit] = bulk_entry(job.plans[unit], refs, known)
         except Exception as exc:
             job.fail([unit], exc)
-    for chunk in _chunks([unit for unit in units if unit in job.entries], MAX_IMPORT_CONTACTS):
-        pending = list(chunk)
+    ready = [unit for unit in units if unit in job.entries]
+    # Requests within both of ActiveCampaign's caps: 250 contacts, 400,000 bytes.
+    for chunk in import_chunks([job.entries[unit][0] for unit in ready]):
+        pending = [ready[position] for position in chunk]
         while pending:
             try:
                 accepted = yield from catalog.client.bulk_import.import_contacts.operation(
