@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from .results import ConfigScope, DeliveryResult
 
-__all__ = ["DEFAULT_BREAKER_COOLDOWN", "ConfigBreaker"]
+__all__ = ["DEFAULT_BREAKER_COOLDOWN", "ConfigBreaker", "config_fault_advice"]
 
 DEFAULT_BREAKER_COOLDOWN = 60.0
 
@@ -99,3 +99,28 @@ class ConfigBreaker:
         """Close every scope now: the next events are sent again."""
         with self._lock:
             self._open.clear()
+
+
+def config_fault_advice(fault: DeliveryResult) -> str:
+    """What to fix for a configuration fault, in ActiveCampaign's own menu names."""
+    detail = f" ({fault.error})" if fault.error else ""
+    if fault.config_scope == "tracking":
+        return (
+            "event tracking refused the destination's tracking settings: check actid and "
+            "eventKey (Settings > Tracking > Event Tracking in ActiveCampaign, where event "
+            f"tracking must be enabled){detail}"
+        )
+    if fault.status_code == 402:
+        return (
+            "ActiveCampaign reports a payment issue on the account (402): settle it on the "
+            f"account's billing page in ActiveCampaign{detail}"
+        )
+    if fault.status_code == 403:
+        return (
+            "ActiveCampaign refused the API key for this call (403): check apiKey and that "
+            f"its user has the permission (Settings > Developer, Settings > Users){detail}"
+        )
+    return (
+        "ActiveCampaign refused the API key: check apiUrl and apiKey (both under Settings > "
+        f"Developer in ActiveCampaign){detail}"
+    )
