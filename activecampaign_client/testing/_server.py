@@ -23,6 +23,7 @@ from __future__ import annotations
 import http.server
 import ipaddress
 import socket
+import sys
 import threading
 from types import TracebackType
 from typing import Any
@@ -51,6 +52,12 @@ class _HTTPServer(http.server.ThreadingHTTPServer):
     daemon_threads = True  # a connection held by a "timeout" fault must not block close()
     owner: EmulatorServer
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that went away (killed, timed out) is not the server's error."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
 
 class _IPv6HTTPServer(_HTTPServer):
     address_family = socket.AF_INET6
@@ -59,6 +66,11 @@ class _IPv6HTTPServer(_HTTPServer):
 class _Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as httpx expects
     server: _HTTPServer
+
+    def setup(self) -> None:
+        super().setup()
+        # Small answers must not wait for the client's delayed ACK (Nagle): 40 ms each.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: the emulator records every request (``emulator.requests``)."""

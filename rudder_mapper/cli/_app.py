@@ -44,5 +44,5 @@ err = Console(stderr=True)
 
 def fail(message: str, code: int = EXIT_CONFIG) -> typer.Exit:
     """Print ``error: message`` on stderr; the Exit to raise (2 unless told otherwise)."""
-    err.print(f"[red]error:[/red] {escape(message)}")
+    err.print(f"[red]error:[/red] {escape(message)}", soft_wrap=True)
     return typer.Exit(code)

@@ -50,7 +50,7 @@ def dry_run_events(paths: SendPaths, dead_letter: Path | None, max_line_bytes: i
                         highlight=False,
                     )
         except RecordingError as exc:
-            err.print(f"error: {exc.strerror}", markup=False)
+            err.print(f"error: {exc.strerror}", markup=False, soft_wrap=True)
             return EXIT_RECORDING
         except OSError as exc:
             raise fail(f"cannot read {paths.events}: {exc.strerror or exc}") from None

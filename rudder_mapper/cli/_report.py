@@ -79,7 +79,11 @@ def report_run(run: DeliveryRun, paths: SendPaths, options: SendOptions) -> int:
         resume = "nothing was journaled (stdin without --checkpoint): send the lines after it again"
     stopped = f"stopped after line {summary.last_line:,}"
     if run.failure is not None:
-        err.print(f"error: outcomes could not be recorded: {run.failure.strerror}", markup=False)
+        err.print(
+            f"error: outcomes could not be recorded: {run.failure.strerror}",
+            markup=False,
+            soft_wrap=True,
+        )
         _say(
             f"{stopped}; every outcome recorded before is kept. Free space (or fix the "
             f"file), then {resume}"
@@ -89,7 +93,9 @@ def report_run(run: DeliveryRun, paths: SendPaths, options: SendOptions) -> int:
         _say(f"{stopped}; {resume}")
         return exit_code(run.stop_reason)
     if run.stopped_early and summary.config_fault is not None:
-        err.print(f"error: {config_fault_advice(summary.config_fault)}", markup=False)
+        err.print(
+            f"error: {config_fault_advice(summary.config_fault)}", markup=False, soft_wrap=True
+        )
         _say(f"{stopped}; fix the configuration, then {resume}")
         return EXIT_CONFIG
     return summary.exit_code

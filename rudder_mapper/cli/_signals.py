@@ -63,6 +63,7 @@ def run_until_stopped(
                 "in flight (signal again to abort them)",
                 markup=False,
                 highlight=False,
+                soft_wrap=True,
             )
         run.request_stop(name)
 

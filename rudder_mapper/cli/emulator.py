@@ -66,6 +66,7 @@ def emulator(
             "stop with Ctrl-C or SIGTERM",
             markup=False,
             highlight=False,
+            soft_wrap=True,
         )
         while not stop.wait(0.2):
             pass
@@ -80,4 +81,5 @@ def emulator(
         f"{len(server.emulator.contacts()):,} contacts",
         markup=False,
         highlight=False,
+        soft_wrap=True,
     )

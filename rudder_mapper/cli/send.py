@@ -104,6 +104,7 @@ def _dead_letters(paths: SendPaths, state: CheckpointState | None) -> DeadLetter
                 f"warning: {path} is shorter than the checkpoint records; the events whose "
                 "letters are missing will be sent again",
                 markup=False,
+                soft_wrap=True,
             )
             state.forget_letters_beyond(actual)
         return DeadLetterFile.resume(str(path), state.dead_letter_size, source=source)
@@ -293,6 +294,6 @@ def send(
         with interrupts_raise():
             code = _run(paths, options)
     except Interrupted as exc:
-        err.print(f"{exc}: stopped before any event was sent", markup=False)
+        err.print(f"{exc}: stopped before any event was sent", markup=False, soft_wrap=True)
         raise typer.Exit(exit_code(str(exc))) from None
     raise typer.Exit(code)
