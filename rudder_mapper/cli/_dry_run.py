@@ -54,7 +54,7 @@ def dry_run_events(paths: SendPaths, dead_letter: Path | None, max_line_bytes: i
             return EXIT_RECORDING
         except OSError as exc:
             raise fail(f"cannot read {paths.events}: {exc.strerror or exc}") from None
-        if letters is not None and letters.size == 0:
-            Path(letters.path).unlink(missing_ok=True)  # nothing rejected, no file
+        if letters is not None:
+            letters.remove_if_empty()  # nothing rejected, no file
     out.print(f"dry run: {planned} events planned, {rejected} rejected, nothing sent")
     return EXIT_OK if rejected == 0 else EXIT_UNDELIVERED

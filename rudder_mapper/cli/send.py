@@ -71,7 +71,7 @@ def _previous_run(paths: SendPaths, *, resume: bool, restart: bool) -> Checkpoin
             return load_checkpoint(str(checkpoint))
         except CheckpointError as exc:
             raise fail(str(exc)) from None
-    if checkpoint is not None and checkpoint.exists() and not restart:
+    if checkpoint is not None and checkpoint.is_file() and not restart:
         try:
             state = load_checkpoint(str(checkpoint))
         except CheckpointError:
@@ -182,11 +182,11 @@ def _run(paths: SendPaths, options: SendOptions) -> int:
         except OSError as exc:
             raise fail(f"cannot read {paths.events}: {exc.strerror or exc}") from None
         finally:
-            for closable in (letters, checkpoint):
-                if isinstance(closable, (DeadLetterFile, Checkpoint)):
-                    closable.close()
-        if isinstance(letters, DeadLetterFile) and letters.size == 0:
-            Path(letters.path).unlink(missing_ok=True)  # no undelivered events, no file
+            if isinstance(letters, DeadLetterFile):
+                letters.remove_if_empty()  # no undelivered events, no file
+                letters.close()
+            if checkpoint is not None:
+                checkpoint.close()
         return report_run(run, paths, options)
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -174,6 +175,8 @@ def load_checkpoint(path: str) -> CheckpointState:
     line (a crash mid-write) is ignored: ``length`` stops before it."""
     try:
         with open(path, "rb") as stream:
+            if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+                raise CheckpointError(f"{path} is not a regular file: not a checkpoint")
             data = stream.read()
     except FileNotFoundError:
         raise CheckpointError(

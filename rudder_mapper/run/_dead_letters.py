@@ -14,6 +14,7 @@ removes a torn last line left by a crash. ``DeadLetterWriter`` writes to any tex
 from __future__ import annotations
 
 import os
+import stat
 import threading
 from typing import IO, Any, Protocol
 
@@ -151,6 +152,19 @@ class DeadLetterFile:
                 sync_fd(self._fd)
             except OSError as exc:
                 raise RecordingError(self.path, exc) from None
+
+    def remove_if_empty(self) -> bool:
+        """Delete the file if it is a regular file holding no letter (no undelivered
+        events, no file); a device such as /dev/full is never touched. Whether it was."""
+        with self._lock:
+            try:
+                info = os.fstat(self._fd) if self._fd >= 0 else os.stat(self.path)
+                if not stat.S_ISREG(info.st_mode) or info.st_size != 0:
+                    return False
+                os.unlink(self.path)
+            except OSError:
+                return False
+            return True
 
     def close(self) -> None:
         """Close the file descriptor."""
