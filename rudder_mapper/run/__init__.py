@@ -2,7 +2,7 @@
 
 Independent of the command line (no typer, no rich), so a pipeline of your own can use it::
 
-    import asyncio
+    import asyncio, os
     from rudder_mapper import AsyncActiveCampaignDestination
     from rudder_mapper.run import (
         Checkpoint, CheckpointHeader, DeadLetterFile, DeliveryRun, LineReader, load_checkpoint,
