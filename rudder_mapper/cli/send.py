@@ -132,7 +132,7 @@ def _checkpoint(paths: SendPaths, state: CheckpointState | None, account: str) -
 _OPEN_ERRNOS = frozenset({2, 13, 20, 21})  # ENOENT, EACCES, ENOTDIR, EISDIR: usage errors
 
 
-def _run(paths: SendPaths, options: SendOptions) -> int:
+def _run(paths: SendPaths, options: SendOptions) -> DeliveryRun:
     with ExitStack() as stack:
         stream, size = open_events(stack, paths)
         # Configuration before anything is written: a config error must not empty an
@@ -187,7 +187,7 @@ def _run(paths: SendPaths, options: SendOptions) -> int:
                 letters.close()
             if checkpoint is not None:
                 checkpoint.close()
-        return report_run(run, paths, options)
+        return run
 
 
 @app.command(
@@ -291,9 +291,9 @@ def send(
             )
         raise typer.Exit(dry_run_events(paths, dead_letter, max_line_bytes))
     try:
-        with interrupts_raise():
-            code = _run(paths, options)
+        with interrupts_raise():  # until the run handles them itself
+            run = _run(paths, options)
     except Interrupted as exc:
         err.print(f"{exc}: stopped before any event was sent", markup=False, soft_wrap=True)
         raise typer.Exit(exit_code(str(exc))) from None
-    raise typer.Exit(code)
+    raise typer.Exit(report_run(run, paths, options))

@@ -7,7 +7,8 @@ One JSON object per line, strict JSON:
   ends;
 - ``{"read": {"line", "end", "sha256"}}`` before a batch is sent: how much of the input has
   been read (lines up to ``line``, ``end`` bytes with that SHA-256);
-- ``{"start": N}`` just before line N's first request;
+- ``{"start": N}`` just before line N's first request (``{"again": N}`` withdraws it when
+  nothing was applied after all: refused for the configuration, or halted);
 - its outcome: ``{"ok": N}`` delivered, ``{"dead": N, ..., "dead_letter_end"}`` dead-lettered
   (with the reason, and the dead-letter file's size once its letter was written), or
   ``{"skip": N}`` left out on purpose (``--skip-ambiguous``).
@@ -24,14 +25,13 @@ from __future__ import annotations
 import json
 import os
 import stat
-import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
 from ..results import DeliveryResult
 from ._errors import CheckpointError, RecordingError
-from ._files import json_line, sync_directory, sync_fd, write_all
+from ._files import AppendOnlyFile, json_line, sync_directory
 from ._reader import ReadMark
 
 __all__ = [
@@ -150,6 +150,8 @@ def _apply(state: CheckpointState, record: dict[str, Any]) -> None:
         state.delivered.add(record["ok"])
     elif "start" in record:
         state.started.add(record["start"])
+    elif "again" in record:
+        state.started.discard(record["again"])
     elif "dead" in record:
         state.dead[record["dead"]] = record.get("dead_letter_end")
     elif "skip" in record:
@@ -205,13 +207,8 @@ def load_checkpoint(path: str) -> CheckpointState:
     return state
 
 
-class Checkpoint:
+class Checkpoint(AppendOnlyFile):
     """Appends records to a checkpoint file, each whole with one write. Thread-safe."""
-
-    def __init__(self, path: str, fd: int) -> None:
-        self.path = path
-        self._fd = fd
-        self._lock = threading.Lock()
 
     @classmethod
     def create(cls, path: str, header: CheckpointHeader) -> Checkpoint:
@@ -240,10 +237,7 @@ class Checkpoint:
     def _append(self, record: dict[str, Any]) -> None:
         data = json_line(record)
         with self._lock:
-            try:
-                write_all(self._fd, data)
-            except OSError as exc:
-                raise RecordingError(self.path, exc) from None
+            self._write(data)
 
     def run_started(self, *, resume: bool) -> None:
         """A run begins (resuming or not)."""
@@ -275,6 +269,11 @@ class Checkpoint:
             }
         )
 
+    def not_applied(self, number: int) -> None:
+        """Line ``number`` started but certainly changed nothing (refused for the
+        configuration, or halted before its first request): send it again on resume."""
+        self._append({"again": number})
+
     def skipped(self, number: int) -> None:
         """Line ``number`` was left out on purpose (it may already be recorded)."""
         self._append({"skip": number})
@@ -286,18 +285,3 @@ class Checkpoint:
     def finished(self, line: int) -> None:
         """The run read its whole input, up to ``line``."""
         self._append({"end": {"at": _now(), "line": line}})
-
-    def sync(self) -> None:
-        """fsync every record written so far."""
-        with self._lock:
-            try:
-                sync_fd(self._fd)
-            except OSError as exc:
-                raise RecordingError(self.path, exc) from None
-
-    def close(self) -> None:
-        """Close the file descriptor."""
-        with self._lock:
-            if self._fd >= 0:
-                os.close(self._fd)
-                self._fd = -1

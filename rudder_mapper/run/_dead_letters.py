@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import os
 import stat
-import threading
 from typing import IO, Any, Protocol
 
 from ..events import preview
 from ..results import DeliveryResult
 from ._errors import CheckpointError, RecordingError
-from ._files import json_line, sync_fd, write_all
+from ._files import AppendOnlyFile, json_line
 from ._lines import Line
 
 __all__ = ["DeadLetterFile", "DeadLetterSink", "DeadLetterWriter", "dead_letter_record"]
@@ -90,16 +89,14 @@ class DeadLetterWriter:
             self.stream.flush()
 
 
-class DeadLetterFile:
+class DeadLetterFile(AppendOnlyFile):
     """A durable, append-only dead-letter file. Thread-safe."""
 
     def __init__(self, path: str, fd: int, size: int, *, source: str | None) -> None:
-        self.path = path
+        super().__init__(path, fd)
         self.source = source
         self.size = size
         self.written = 0
-        self._fd = fd
-        self._lock = threading.Lock()
 
     @classmethod
     def create(cls, path: str, *, source: str | None) -> DeadLetterFile:
@@ -133,25 +130,17 @@ class DeadLetterFile:
         data = _encode_letter(line, result, self.source)
         with self._lock:
             try:
-                write_all(self._fd, data)
-            except OSError as exc:
+                self._write(data)
+            except RecordingError:
                 try:  # no torn line left behind, if the file lets us
                     os.ftruncate(self._fd, self.size)
                     os.lseek(self._fd, self.size, os.SEEK_SET)
                 except OSError:
                     pass  # resume cuts it from the checkpoint's size instead
-                raise RecordingError(self.path, exc) from None
+                raise
             self.size += len(data)
             self.written += 1
             return self.size
-
-    def sync(self) -> None:
-        """fsync the file."""
-        with self._lock:
-            try:
-                sync_fd(self._fd)
-            except OSError as exc:
-                raise RecordingError(self.path, exc) from None
 
     def remove_if_empty(self) -> bool:
         """Delete the file if it is a regular file holding no letter (no undelivered
@@ -165,10 +154,3 @@ class DeadLetterFile:
             except OSError:
                 return False
             return True
-
-    def close(self) -> None:
-        """Close the file descriptor."""
-        with self._lock:
-            if self._fd >= 0:
-                os.close(self._fd)
-                self._fd = -1

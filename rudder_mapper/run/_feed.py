@@ -9,6 +9,7 @@ queue is full) and the loop takes from it, waking for a stop as well.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import itertools
 import threading
 from collections.abc import Iterable, Iterator
@@ -34,26 +35,35 @@ class Feed:
         self._capacity = capacity
         self._queue: asyncio.Queue[object] | None = None
         self._eof = False
+        self._closed = threading.Event()
 
     def _start(self) -> asyncio.Queue[object]:
         queue: asyncio.Queue[object] = asyncio.Queue(self._capacity)
         loop = asyncio.get_running_loop()
 
-        def put(item: object) -> None:
-            asyncio.run_coroutine_threadsafe(queue.put(item), loop).result()
+        def put(item: object) -> bool:
+            """Hand ``item`` over; False once nobody will take it (closed, loop gone)."""
+            try:
+                future = asyncio.run_coroutine_threadsafe(queue.put(item), loop)
+            except RuntimeError:
+                return False
+            while not self._closed.is_set():
+                try:
+                    future.result(timeout=0.1)
+                    return True
+                except concurrent.futures.TimeoutError:
+                    continue
+            future.cancel()
+            return False
 
         def pump() -> None:
             try:
                 for line in self._lines:
-                    put(line)
+                    if not put(line):
+                        return
                 put(_EOF)
-            except RuntimeError:
-                return  # the loop is gone: nobody is waiting for lines any more
             except BaseException as exc:
-                try:
-                    put(_Failure(exc))
-                except RuntimeError:
-                    return
+                put(_Failure(exc))
 
         # A daemon: a read blocked on a silent stdin must not keep the process alive.
         threading.Thread(target=pump, name="rudder-feed", daemon=True).start()
@@ -95,6 +105,10 @@ class Feed:
         if not taken and self._eof:
             return None
         return taken
+
+    def close(self) -> None:
+        """Stop the reading thread, if any, at its next line."""
+        self._closed.set()
 
     @staticmethod
     async def _wait(

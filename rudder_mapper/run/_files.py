@@ -5,9 +5,12 @@ from __future__ import annotations
 import errno
 import json
 import os
+import threading
 from typing import Any
 
-__all__ = ["json_line", "sync_directory", "sync_fd", "write_all"]
+from ._errors import RecordingError
+
+__all__ = ["AppendOnlyFile", "json_line", "sync_directory", "sync_fd", "write_all"]
 
 
 def json_line(record: Any) -> bytes:
@@ -45,3 +48,35 @@ def sync_directory(path: str) -> None:
         pass  # the file's own content is synced; its directory entry is best effort
     finally:
         os.close(fd)
+
+
+class AppendOnlyFile:
+    """A file descriptor written whole lines at a time, under a lock (threads may share
+    it); a failed write or fsync is a ``RecordingError`` naming the file."""
+
+    def __init__(self, path: str, fd: int) -> None:
+        self.path = path
+        self._fd = fd
+        self._lock = threading.Lock()
+
+    def _write(self, data: bytes) -> None:
+        """Append ``data`` (call with the lock held)."""
+        try:
+            write_all(self._fd, data)
+        except OSError as exc:
+            raise RecordingError(self.path, exc) from None
+
+    def sync(self) -> None:
+        """fsync what was written so far."""
+        with self._lock:
+            try:
+                sync_fd(self._fd)
+            except OSError as exc:
+                raise RecordingError(self.path, exc) from None
+
+    def close(self) -> None:
+        """Close the file descriptor (once)."""
+        with self._lock:
+            if self._fd >= 0:
+                os.close(self._fd)
+                self._fd = -1

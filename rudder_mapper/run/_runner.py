@@ -186,11 +186,15 @@ class DeliveryRun:
         except RecordingError as exc:
             self._fail(exc)
 
-    def _outcome(self, line: Line, result: DeliveryResult) -> None:
+    def _outcome(self, line: Line, result: DeliveryResult, *, started: bool) -> None:
         if result.config_fault and self.summary.config_fault is None:
             self.summary.config_fault = result
         if self.checkpoint is not None and (result.config_fault or not result.attempted):
-            self.summary.leave(started=False)  # resumable: nothing recorded
+            # Resumable: no outcome. If its start was recorded, say it was certainly not
+            # applied, or a resume would count it as in flight (ambiguous).
+            if started:
+                self._record(self.checkpoint.not_applied, line.number)
+            self.summary.leave(started=False)
             return
         self._settle(line, result)
 
@@ -266,7 +270,7 @@ class DeliveryRun:
 
         def on_result(index: int, result: DeliveryResult) -> None:
             settled.add(index)
-            self._outcome(lines[index], result)
+            self._outcome(lines[index], result, started=index in started)
 
         task = asyncio.ensure_future(
             self.destination.process_batch(
@@ -297,6 +301,7 @@ class DeliveryRun:
         if self.checkpoint is not None:
             self._record(partial(self.checkpoint.run_started, resume=self.resume is not None))
         eof = False
+        error: BaseException | None = None
         try:
             while not eof and not self.stopped_early:
                 batch, eof = await self._next_batch()
@@ -305,26 +310,33 @@ class DeliveryRun:
                     self._sync()
                     if self.on_batch is not None:
                         self.on_batch(batch[-1])
+        except BaseException as exc:
+            error = exc
+            raise
         finally:
+            self._feed.close()
             if self._grace_timer is not None:
                 self._grace_timer.cancel()
             self.summary.elapsed = time.perf_counter() - started
             self.summary.requests = client.requests_sent - requests_before
             self.summary.simulated_seconds = client.clock.now() - clock_start
-            self._close(finished=eof and not self.stopped_early)
+            self._close(finished=eof and not self.stopped_early, error=error)
         return self.summary
 
-    def _close(self, *, finished: bool) -> None:
+    def _close(self, *, finished: bool, error: BaseException | None) -> None:
         checkpoint = self.checkpoint
         if checkpoint is not None:
             line = self.summary.last_line
             if finished:
                 self._record(checkpoint.finished, line)
             else:
-                reason = (
-                    "outcomes could not be recorded"
-                    if self.failure
-                    else self.stop_reason or "configuration fault"
-                )
+                if self.failure is not None:
+                    reason = "outcomes could not be recorded"
+                elif error is not None:
+                    reason = f"{type(error).__name__}: {error}"
+                elif self.stop_reason is not None:
+                    reason = self.stop_reason
+                else:
+                    reason = "configuration fault"
                 self._record(checkpoint.stopped, reason, line)
         self._sync()

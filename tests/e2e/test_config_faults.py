@@ -12,14 +12,20 @@ from activecampaign_client.testing import EmulatorServer
 from ._support import finish, outcomes, start_send, track_requests, words, workload
 
 
+def _changed(config: Path, **change: str) -> Path:
+    """A copy of ``config`` with ``change`` applied, next to it."""
+    changed = config.with_name("changed.json")
+    changed.write_text(json.dumps({**json.loads(config.read_text()), **change}), "utf-8")
+    return changed
+
+
 def test_a_wrong_api_key_stops_at_once_and_the_events_resume(
     served: tuple[EmulatorServer, Path], tmp_path: Path
 ) -> None:
     server, config = served
     work = workload(1_000, seed=12, bad_every=10**6)
     events = work.write(tmp_path / "events.jsonl")
-    wrong = tmp_path / "wrong.json"
-    wrong.write_text(json.dumps({**json.loads(config.read_text()), "apiKey": "0" * 40}))
+    wrong = _changed(config, apiKey="0" * 40)
 
     status, stdout, stderr = finish(start_send(str(events), "--config", str(wrong), cwd=tmp_path))
 
@@ -50,8 +56,7 @@ def test_a_wrong_event_key_stops_the_tracks_only(
     server, config = served
     work = workload(300, seed=13, bad_every=10**6)
     events = work.write(tmp_path / "events.jsonl")
-    wrong = tmp_path / "wrong.json"
-    wrong.write_text(json.dumps({**json.loads(config.read_text()), "eventKey": "f" * 40}))
+    wrong = _changed(config, eventKey="f" * 40)
 
     status, stdout, stderr = finish(start_send(str(events), "--config", str(wrong), cwd=tmp_path))
 
@@ -65,6 +70,7 @@ def test_a_wrong_event_key_stops_the_tracks_only(
     state = outcomes(tmp_path / "events.jsonl.checkpoint")
     assert state.delivered == set(range(1, 301)) - work.tracks  # identifies and pages went on
     assert state.dead == {}
+    assert state.in_flight == set()  # refused tracks are certainly not recorded: not ambiguous
 
     status, stdout, stderr = finish(
         start_send(str(events), "--config", str(config), "--resume", cwd=tmp_path)

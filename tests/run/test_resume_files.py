@@ -56,6 +56,8 @@ def test_a_torn_last_checkpoint_line_is_ignored_and_cut(tmp_path: Path) -> None:
     checkpoint.read(_mark_after(DATA, 3))
     for number in (1, 2, 3):
         checkpoint.started(number)
+    checkpoint.started(4)
+    checkpoint.not_applied(4)  # refused for the configuration: not in flight
     checkpoint.delivered(1)
     checkpoint.dead(2, DeliveryResult(400, error="bad"), 120)
     checkpoint.close()
