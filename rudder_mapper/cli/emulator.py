@@ -17,9 +17,6 @@ from typing import Annotated
 
 import typer
 
-from activecampaign_client.testing import EmulatorServer
-
-from ..demo import seed_demo_account
 from ._app import app, err, fail, out
 
 __all__ = ["emulator"]
@@ -37,6 +34,11 @@ def emulator(
 ) -> None:
     """Serve an emulated ActiveCampaign account (API and event tracking) on loopback; print
     the config for send --config; stop with Ctrl-C or SIGTERM."""
+    # Imported here: the emulator is for this command only, not every send's start-up.
+    from activecampaign_client.testing import EmulatorServer
+
+    from ..demo import seed_demo_account
+
     try:
         server = EmulatorServer(
             host=host,

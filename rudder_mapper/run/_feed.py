@@ -2,15 +2,17 @@
 
 Reading stdin can block for as long as the producer pauses; on the loop's thread that
 would also block the signal handlers, so Ctrl-C would wait for the next line. The
-threaded feed reads on a daemon thread into a bounded queue (the reader waits while the
-queue is full) and the loop takes from it, waking for a stop as well.
+threaded feed reads on a daemon thread into a bounded ``queue.Queue`` (the reader waits
+while it is full). The loop drains it without waking anyone while it holds lines, and
+only when it is empty waits for one on a worker thread, in short slices so a stop is
+noticed at once.
 """
 
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import itertools
+import queue
 import threading
 from collections.abc import Iterable, Iterator
 
@@ -19,6 +21,7 @@ from ._lines import Line
 __all__ = ["Feed"]
 
 _EOF = object()
+_SLICE = 0.1  # seconds a wait for the next line lasts before the stop flag is looked at
 
 
 class _Failure:
@@ -32,42 +35,33 @@ class Feed:
     def __init__(self, lines: Iterable[Line], *, threaded: bool, capacity: int) -> None:
         self._lines: Iterator[Line] = iter(lines)
         self._threaded = threaded
-        self._capacity = capacity
-        self._queue: asyncio.Queue[object] | None = None
+        self._queue: queue.Queue[object] = queue.Queue(capacity)
+        self._started = False
         self._eof = False
         self._closed = threading.Event()
 
-    def _start(self) -> asyncio.Queue[object]:
-        queue: asyncio.Queue[object] = asyncio.Queue(self._capacity)
-        loop = asyncio.get_running_loop()
-
-        def put(item: object) -> bool:
-            """Hand ``item`` over; False once nobody will take it (closed, loop gone)."""
+    def _put(self, item: object) -> bool:
+        """Hand ``item`` over; False once nobody will take it (the feed was closed)."""
+        while not self._closed.is_set():
             try:
-                future = asyncio.run_coroutine_threadsafe(queue.put(item), loop)
-            except RuntimeError:
-                return False
-            while not self._closed.is_set():
-                try:
-                    future.result(timeout=0.1)
-                    return True
-                except concurrent.futures.TimeoutError:
-                    continue
-            future.cancel()
-            return False
+                self._queue.put(item, timeout=_SLICE)
+                return True
+            except queue.Full:
+                continue
+        return False
 
-        def pump() -> None:
-            try:
-                for line in self._lines:
-                    if not put(line):
-                        return
-                put(_EOF)
-            except BaseException as exc:
-                put(_Failure(exc))
+    def _pump(self) -> None:
+        try:
+            for line in self._lines:
+                if not self._put(line):
+                    return
+            self._put(_EOF)
+        except BaseException as exc:
+            self._put(_Failure(exc))
 
-        # A daemon: a read blocked on a silent stdin must not keep the process alive.
-        threading.Thread(target=pump, name="rudder-feed", daemon=True).start()
-        return queue
+    def close(self) -> None:
+        """Stop the reading thread, if any, at its next line."""
+        self._closed.set()
 
     async def take(
         self, limit: int, stop: asyncio.Event, timeout: float | None
@@ -82,19 +76,25 @@ class Feed:
                 self._eof = True
                 return None
             return lines
-        if self._queue is None:
-            self._queue = self._start()
-        queue = self._queue
+        if not self._started:
+            self._started = True
+            # A daemon: a read blocked on a silent stdin must not keep the process alive.
+            threading.Thread(target=self._pump, name="rudder-feed", daemon=True).start()
         taken: list[Line] = []
+        loop = asyncio.get_running_loop()
+        deadline = None if timeout is None else loop.time() + timeout
         while len(taken) < limit:
-            if queue.empty():
-                if taken:
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                if taken or stop.is_set():
                     break
-                item = await self._wait(queue, stop, timeout)
-                if item is None:
+                if deadline is not None and loop.time() >= deadline:
                     break
-            else:
-                item = queue.get_nowait()
+                try:
+                    item = await asyncio.to_thread(self._queue.get, True, _SLICE)
+                except queue.Empty:
+                    continue
             if item is _EOF:
                 self._eof = True
                 break
@@ -105,23 +105,3 @@ class Feed:
         if not taken and self._eof:
             return None
         return taken
-
-    def close(self) -> None:
-        """Stop the reading thread, if any, at its next line."""
-        self._closed.set()
-
-    @staticmethod
-    async def _wait(
-        queue: asyncio.Queue[object], stop: asyncio.Event, timeout: float | None
-    ) -> object | None:
-        getter = asyncio.ensure_future(queue.get())
-        stopper = asyncio.ensure_future(stop.wait())
-        try:
-            done, _ = await asyncio.wait(
-                {getter, stopper}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
-            )
-        finally:
-            stopper.cancel()
-            if not getter.done():
-                getter.cancel()
-        return getter.result() if getter in done else None

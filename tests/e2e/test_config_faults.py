@@ -23,18 +23,21 @@ def test_a_wrong_api_key_stops_at_once_and_the_events_resume(
     served: tuple[EmulatorServer, Path], tmp_path: Path
 ) -> None:
     server, config = served
-    work = workload(1_000, seed=12, bad_every=10**6)
+    work = workload(400, seed=12, bad_every=10**6)
     events = work.write(tmp_path / "events.jsonl")
     wrong = _changed(config, apiKey="0" * 40)
 
-    status, stdout, stderr = finish(start_send(str(events), "--config", str(wrong), cwd=tmp_path))
+    args = ["--batch-size", "200"]
+    status, stdout, stderr = finish(
+        start_send(str(events), "--config", str(wrong), *args, cwd=tmp_path)
+    )
 
     assert status == 2, stdout + stderr
     assert "ActiveCampaign refused the API key" in words(stderr)
     assert "Settings > Developer" in words(stderr)
     assert "0" * 40 not in stdout + stderr
     assert len(server.emulator.requests) <= 2  # the first refusal opened the breaker
-    assert "stopped after line 500;" in words(stdout)  # the first batch only
+    assert "stopped after line 200;" in words(stdout)  # the first batch only
     assert "--resume" in words(stdout)
     assert not (tmp_path / "events.jsonl.dead-letter.jsonl").exists()
     state = outcomes(tmp_path / "events.jsonl.checkpoint")
@@ -42,11 +45,11 @@ def test_a_wrong_api_key_stops_at_once_and_the_events_resume(
 
     # The key fixed (the account is the same), the run resumes from the first line.
     status, stdout, stderr = finish(
-        start_send(str(events), "--config", str(config), "--resume", cwd=tmp_path)
+        start_send(str(events), "--config", str(config), *args, "--resume", cwd=tmp_path)
     )
 
     assert status == 0, stdout + stderr
-    assert len(outcomes(tmp_path / "events.jsonl.checkpoint").delivered) == 1_000
+    assert len(outcomes(tmp_path / "events.jsonl.checkpoint").delivered) == 400
     assert set(track_requests(server.emulator.requests)) == work.tracks
 
 
@@ -54,7 +57,7 @@ def test_a_wrong_event_key_stops_the_tracks_only(
     served: tuple[EmulatorServer, Path], tmp_path: Path
 ) -> None:
     server, config = served
-    work = workload(300, seed=13, bad_every=10**6)
+    work = workload(150, seed=13, bad_every=10**6)
     events = work.write(tmp_path / "events.jsonl")
     wrong = _changed(config, eventKey="f" * 40)
 
@@ -68,7 +71,7 @@ def test_a_wrong_event_key_stops_the_tracks_only(
     # one re-check per event name the track action makes (the name may have been deleted).
     assert len(trackcmp) <= 8 + 3
     state = outcomes(tmp_path / "events.jsonl.checkpoint")
-    assert state.delivered == set(range(1, 301)) - work.tracks  # identifies and pages went on
+    assert state.delivered == set(range(1, 151)) - work.tracks  # identifies and pages went on
     assert state.dead == {}
     assert state.in_flight == set()  # refused tracks are certainly not recorded: not ambiguous
 
@@ -77,5 +80,5 @@ def test_a_wrong_event_key_stops_the_tracks_only(
     )
 
     assert status == 0, stdout + stderr
-    assert len(outcomes(tmp_path / "events.jsonl.checkpoint").delivered) == 300
+    assert len(outcomes(tmp_path / "events.jsonl.checkpoint").delivered) == 150
     assert len(server.emulator.tracked_events) == len(work.tracks)

@@ -34,11 +34,11 @@ def test_a_signal_stops_the_run_and_resume_completes_it(
     served: tuple[EmulatorServer, Path], tmp_path: Path, signum: int, code: int
 ) -> None:
     server, config = served
-    work = workload(1_000, seed=signum)
+    work = workload(600, seed=signum)
     events = work.write(tmp_path / "events.jsonl")
-    args = [str(events), "--config", str(config), "--batch-size", "200"]
+    args = [str(events), "--config", str(config), "--batch-size", "150"]
     process = start_send(*args, cwd=tmp_path)
-    wait_until(lambda: len(server.emulator.tracked_events) >= 250, process)
+    wait_until(lambda: len(server.emulator.tracked_events) >= 150, process)
     process.send_signal(signum)
     status, stdout, stderr = finish(process)
 
@@ -46,8 +46,8 @@ def test_a_signal_stops_the_run_and_resume_completes_it(
     assert "stopping — no new events" in words(stderr)
     rows = summary_rows(stdout)
     stopped = int(words(stdout).split("stopped after line ")[1].split(";")[0].replace(",", ""))
-    assert 250 <= stopped < 1_000
-    resume = f"send {events} --config {config} --batch-size 200 --resume"
+    assert 150 <= stopped < 600
+    resume = f"send {events} --config {config} --batch-size 150 --resume"
     assert f"resume with: rudder-activecampaign {resume}" in words(stdout)
     state = outcomes(tmp_path / "events.jsonl.checkpoint")
     assert state.in_flight == set()  # everything in flight finished within the grace period
@@ -63,7 +63,7 @@ def test_a_signal_stops_the_run_and_resume_completes_it(
         == set(work.bad)
         == set(letters_by_line(tmp_path / "events.jsonl.dead-letter.jsonl"))
     )
-    assert len(final.delivered) == 1_000 - len(work.bad)
+    assert len(final.delivered) == 600 - len(work.bad)
     tracks = track_requests(server.emulator.requests)
     assert set(tracks) == work.tracks
     assert max(tracks.values()) == 1  # a graceful stop sends nothing twice
