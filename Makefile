@@ -1,27 +1,57 @@
 # One virtual environment, created on first use; every target depends on it.
+# PYTHON is the interpreter it is made from: `make test PYTHON=python3.12` picks another.
+PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed
 
-.PHONY: test lint typecheck pytest demo bench soak record clean
+# Which interpreter a venv comes from: version plus installation prefix, so a venv made by
+# another Python (an older one, or the same version installed elsewhere) is told apart.
+PYTHON_ID_CODE := import sys, hashlib; print("%d.%d-%s" % (sys.version_info[0], sys.version_info[1], hashlib.sha256(sys.base_prefix.encode()).hexdigest()[:8]))
+PYTHON_ID := $(shell $(PYTHON) -c '$(PYTHON_ID_CODE)' 2>/dev/null)
+# The stamp names the interpreter: when PYTHON changes, the stamp is missing and the venv is
+# checked (and rebuilt if it came from elsewhere) before anything runs.
+STAMP := $(VENV)/.installed-$(or $(PYTHON_ID),none)
+
+.PHONY: test lint typecheck pytest docs demo bench soak record clean check-python
 
 $(STAMP): pyproject.toml
-	python3 -m venv $(VENV)
+	@$(MAKE) --no-print-directory check-python
+	@if [ -d $(VENV) ] && [ "$$($(PY) -c '$(PYTHON_ID_CODE)' 2>/dev/null)" != "$(PYTHON_ID)" ]; then \
+		echo "$(VENV) was made by another Python; rebuilding it with $(PYTHON) ($(PYTHON_ID))"; \
+		rm -rf $(VENV); \
+	fi
+	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
+	rm -f $(VENV)/.installed*
 	touch $(STAMP)
 
-test: lint typecheck pytest
+# Python 3.10+ is required; say so plainly rather than fail later in pip or at import.
+check-python:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { \
+		echo "error: $(PYTHON) not found; install Python 3.10+ or run make PYTHON=/path/to/python3.x" >&2; \
+		exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else 1)' || { \
+		echo "error: Python 3.10+ is required, but $(PYTHON) is $$($(PYTHON) -V 2>&1); run make PYTHON=python3.12 (or any 3.10+)" >&2; \
+		exit 1; }
+
+test: lint typecheck pytest docs
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check activecampaign_client rudder_mapper tests benchmarks
 	$(VENV)/bin/ruff format --check activecampaign_client rudder_mapper tests benchmarks
 
 typecheck: $(STAMP)
-	$(VENV)/bin/mypy activecampaign_client rudder_mapper tests/typing_consumer.py
+	$(VENV)/bin/mypy activecampaign_client rudder_mapper tests/typing_consumer.py tests/distribution/consumer_app.py
 
 pytest: $(STAMP)
 	$(VENV)/bin/pytest
+
+# The API reference from the docstrings, into site/. --strict: a warning (a broken
+# reference, a docstring griffe cannot parse) fails the build. NO_MKDOCS_2_WARNING silences
+# a banner about the theme's future, which is not a build warning.
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --site-dir site
 
 demo: $(STAMP)
 	$(VENV)/bin/rudder-activecampaign demo
@@ -40,4 +70,4 @@ record: $(STAMP)
 	$(VENV)/bin/pytest --record-mode=rewrite --allow-hosts=all -p no:cacheprovider tests/client
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis site dist build

@@ -32,6 +32,7 @@ from ._exceptions import (
     PaymentRequiredError,
     PermissionDeniedError,
     RateLimitError,
+    ServiceUnavailableError,
     UnprocessableEntityError,
 )
 from ._flow import Operation
@@ -39,6 +40,7 @@ from ._limiter import RateLimiter
 from ._pagination import Page, PageQuery
 from ._requests import ApiRequest
 from ._retry import RetryPolicy
+from ._version import __version__
 from .models import (
     BulkImportContact,
     BulkImportInfo,
@@ -57,8 +59,6 @@ from .models import (
     TrackingStatus,
     WhitelistedDomain,
 )
-
-__version__ = "0.1.0"
 
 __all__ = [
     "APIConnectionError",
@@ -98,6 +98,7 @@ __all__ = [
     "RateLimitError",
     "RateLimiter",
     "RetryPolicy",
+    "ServiceUnavailableError",
     "SyncedContact",
     "SystemClock",
     "Tag",

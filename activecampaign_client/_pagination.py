@@ -107,7 +107,7 @@ class PageCursor(Generic[T]):
     def __init__(self, query: PageQuery[T]) -> None:
         self.query = query
         self.offset: int | None = 0
-        self.pages = 0
+        self.pages: int = 0
         self._first: object = None
 
     @property

@@ -10,6 +10,8 @@ for result in dest.process_batch(messages):
         ...  # result.retryable: try later; otherwise fix the event (result.error)
 """
 
+from activecampaign_client import __version__
+
 from ._errors import EventError
 from .actions import IdentifyPlan, PagePlan, Plan, TrackPlan, plan_message
 from .catalog import Catalog
@@ -28,5 +30,6 @@ __all__ = [
     "PagePlan",
     "Plan",
     "TrackPlan",
+    "__version__",
     "plan_message",
 ]

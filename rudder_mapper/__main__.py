@@ -1,5 +1,5 @@
 """``python -m rudder_mapper`` is the ``rudder-activecampaign`` command."""
 
-from .cli import main
+from ._entry import main
 
 main()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import httpx
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
@@ -39,7 +39,9 @@ def _check_printable(name: str, value: object) -> None:
 class DestinationConfig(BaseModel):
     """RudderStack's ActiveCampaign destination config. Secrets stay hidden in reprs."""
 
-    model_config = ConfigDict(populate_by_name=True, extra="ignore", frozen=True)
+    model_config: ClassVar[ConfigDict] = ConfigDict(
+        populate_by_name=True, extra="ignore", frozen=True
+    )
 
     api_url: str = Field(alias="apiUrl", min_length=1)
     api_key: SecretStr = Field(alias="apiKey")

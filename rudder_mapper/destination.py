@@ -70,7 +70,9 @@ class _DestinationCore(Generic[C]):
         if bulk_threshold < 0:
             raise ValueError("bulk_threshold must be 0 (never) or a positive integer")
         self.client: C = client
-        self.catalog = Catalog(client, now=client.clock.now, refresh_interval=refresh_interval)
+        self.catalog: Catalog = Catalog(
+            client, now=client.clock.now, refresh_interval=refresh_interval
+        )
         self.max_concurrency = max_concurrency
         self.bulk_threshold = bulk_threshold
         # close() closes the client only when from_config made it; yours stays yours.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Hashable
-from typing import Annotated, Any, TypeVar, cast
+from typing import Annotated, Any, ClassVar, TypeVar, cast
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, TypeAdapter, ValidationError
 
@@ -44,13 +44,17 @@ OptionalId = Annotated[str | None, BeforeValidator(_to_optional_str)]
 class ApiModel(BaseModel):
     """Base of response models: unknown keys are kept (``extra="allow"``), never rejected."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True, frozen=False)
+    model_config: ClassVar[ConfigDict] = ConfigDict(
+        extra="allow", populate_by_name=True, frozen=False
+    )
 
 
 class InputModel(BaseModel):
     """Base of request models: unknown keys are refused, values validated before sending."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, str_strip_whitespace=True)
+    model_config: ClassVar[ConfigDict] = ConfigDict(
+        extra="forbid", populate_by_name=True, str_strip_whitespace=True
+    )
 
 
 @functools.lru_cache(maxsize=256)

@@ -77,13 +77,13 @@ class ActiveCampaignEmulator:
         latency: float = 0.0,
     ) -> None:
         origin = normalize_api_url(api_url)
-        self.api_url = str(origin).rstrip("/")
+        self.api_url: str = str(origin).rstrip("/")
         self.api_key = api_key
         self.actid = actid
         self.event_key = event_key
         self.clock: Clock = clock if clock is not None else SimulatedClock()
         self.latency = latency
-        self.faults = FaultPlan()
+        self.faults: FaultPlan = FaultPlan()
         self._host = origin.host
         self._state = AccountState(
             base_url=self.api_url + API_PREFIX,

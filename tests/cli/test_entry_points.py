@@ -72,7 +72,7 @@ def test_console_script_points_at_main() -> None:
     pyproject = (REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8")
     section = pyproject.split("[project.scripts]", 1)[1].split("\n[", 1)[0]
 
-    assert section.split() == ["rudder-activecampaign", "=", '"rudder_mapper.cli:main"']
+    assert section.split() == ["rudder-activecampaign", "=", '"rudder_mapper._entry:main"']
 
 
 def test_main_runs_the_app(
