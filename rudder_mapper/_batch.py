@@ -30,7 +30,7 @@ class Batch:
         on_start: OnStart | None = None,
         on_result: OnResult | None = None,
     ) -> None:
-        self.items = [prepare(message) for message in messages]
+        self.items: list[Prepared | DeliveryResult] = [prepare(message) for message in messages]
         self.results: list[DeliveryResult | None] = [None] * len(self.items)
         self._on_start = on_start
         self._on_result = on_result

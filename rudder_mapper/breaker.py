@@ -44,7 +44,7 @@ class ConfigBreaker:
     ) -> None:
         if cooldown < 0:
             raise ValueError("cooldown must be >= 0 seconds")
-        self.cooldown = cooldown
+        self.cooldown: float = cooldown
         self._now = now
         self._open: dict[ConfigScope, _Open] = {}
         self._lock = threading.Lock()

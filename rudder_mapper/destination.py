@@ -79,7 +79,7 @@ class _DestinationCore(Generic[C]):
         self.owns_client = owns_client
         # Threads share one catalog load (the async destination uses an asyncio.Lock).
         self._catalog_lock = threading.Lock()
-        self.breaker = ConfigBreaker(client.clock.now, cooldown=breaker_cooldown)
+        self.breaker: ConfigBreaker = ConfigBreaker(client.clock.now, cooldown=breaker_cooldown)
         """Opens on a configuration fault; see ``rudder_mapper.breaker``."""
         self._halted = threading.Event()
 

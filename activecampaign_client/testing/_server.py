@@ -133,7 +133,7 @@ class EmulatorServer:
         server_class = _IPv6HTTPServer if ":" in host else _HTTPServer
         self._httpd = server_class((host, port), _Handler)
         self._httpd.owner = self
-        self.host = host
+        self.host: str = host
         self.port: int = self._httpd.server_address[1]
         if emulator is None:
             options = {"clock": SystemClock(), **emulator_options}
@@ -146,7 +146,7 @@ class EmulatorServer:
                 "serve an emulator on the real clock (clock=SystemClock()): requests from "
                 "other processes cannot wait on a simulated one"
             )
-        self.emulator = emulator
+        self.emulator: ActiveCampaignEmulator = emulator
         self._thread: threading.Thread | None = None
 
     def __repr__(self) -> str:

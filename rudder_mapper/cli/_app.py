@@ -31,15 +31,15 @@ EXIT_CODES_HELP = (
     "(--resume continues)."
 )
 
-app = typer.Typer(
+app: typer.Typer = typer.Typer(
     name="rudder-activecampaign",
     help="Deliver RudderStack events (JSON lines) to ActiveCampaign.\n\n" + EXIT_CODES_HELP,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_show_locals=False,  # locals would include the API key
 )
-out = Console()
-err = Console(stderr=True)
+out: Console = Console()
+err: Console = Console(stderr=True)
 
 
 def fail(message: str, code: int = EXIT_CONFIG) -> typer.Exit:

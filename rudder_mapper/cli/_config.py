@@ -12,7 +12,7 @@ from ._app import fail
 
 __all__ = ["ENV_KEYS", "load_config"]
 
-ENV_KEYS = {
+ENV_KEYS: dict[str, str] = {
     "apiUrl": "ACTIVECAMPAIGN_API_URL",
     "apiKey": "ACTIVECAMPAIGN_API_KEY",
     "actid": "ACTIVECAMPAIGN_ACTID",

@@ -15,8 +15,8 @@ class PrintedLetters:
     """A dead-letter sink that prints each undelivered event's line and reason."""
 
     def __init__(self, console: Console) -> None:
-        self.console = console
-        self.written = 0
+        self.console: Console = console
+        self.written: int = 0
 
     def write(self, line: Line, result: DeliveryResult) -> int | None:
         """Print ``undelivered line N (status, retry?): reason``."""

@@ -27,7 +27,7 @@ class Interrupted(Exception):
 
     def __init__(self, signum: int) -> None:
         super().__init__(signal.Signals(signum).name)
-        self.signum = signum
+        self.signum: int = signum
 
 
 def exit_code(signal_name: str) -> int:

@@ -71,9 +71,9 @@ class DeadLetterWriter:
     """Dead letters to a text stream (or nowhere, with None)."""
 
     def __init__(self, stream: IO[str] | None, *, source: str | None = None) -> None:
-        self.stream = stream
-        self.source = source
-        self.written = 0
+        self.stream: IO[str] | None = stream
+        self.source: str | None = source
+        self.written: int = 0
 
     def write(self, line: Line, result: DeliveryResult) -> int | None:
         """Record one undelivered event."""
@@ -94,9 +94,9 @@ class DeadLetterFile(AppendOnlyFile):
 
     def __init__(self, path: str, fd: int, size: int, *, source: str | None) -> None:
         super().__init__(path, fd)
-        self.source = source
-        self.size = size
-        self.written = 0
+        self.source: str | None = source
+        self.size: int = size
+        self.written: int = 0
 
     @classmethod
     def create(cls, path: str, *, source: str | None) -> DeadLetterFile:

@@ -17,5 +17,5 @@ class RecordingError(OSError):
     def __init__(self, path: str, cause: OSError) -> None:
         reason = cause.strerror or str(cause)
         super().__init__(cause.errno, f"cannot write {path}: {reason}")
-        self.path = path
-        self.reason = reason
+        self.path: str = path
+        self.reason: str = reason

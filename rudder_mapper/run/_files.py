@@ -55,7 +55,7 @@ class AppendOnlyFile:
     it); a failed write or fsync is a ``RecordingError`` naming the file."""
 
     def __init__(self, path: str, fd: int) -> None:
-        self.path = path
+        self.path: str = path
         self._fd = fd
         self._lock = threading.Lock()
 

@@ -58,9 +58,11 @@ class LineReader:
     ) -> None:
         if max_line_bytes < 1:
             raise ValueError("max_line_bytes must be positive")
-        self.max_line_bytes = max_line_bytes
-        self.offset = 0
-        self.number = 0
+        self.max_line_bytes: int = max_line_bytes
+        self.offset: int = 0
+        """Bytes read so far."""
+        self.number: int = 0
+        """Lines read so far, blank ones included."""
         self._stream = stream
         self._hash = hashlib.sha256()
         self._expect = expect

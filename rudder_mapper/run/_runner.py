@@ -101,16 +101,16 @@ class DeliveryRun:
     ) -> None:
         if batch_size < 1:
             raise ValueError("batch_size must be positive")
-        self.destination = destination
-        self.dead_letters = dead_letters
-        self.checkpoint = checkpoint
-        self.resume = resume
-        self.batch_size = batch_size
-        self.skip_ambiguous = skip_ambiguous
-        self.grace = grace
-        self.on_batch = on_batch
-        self.stop_on_config_fault = stop_on_config_fault
-        self.summary = Summary()
+        self.destination: AsyncActiveCampaignDestination = destination
+        self.dead_letters: DeadLetterSink = dead_letters
+        self.checkpoint: Checkpoint | None = checkpoint
+        self.resume: CheckpointState | None = resume
+        self.batch_size: int = batch_size
+        self.skip_ambiguous: bool = skip_ambiguous
+        self.grace: float = grace
+        self.on_batch: Callable[[Line], None] | None = on_batch
+        self.stop_on_config_fault: bool = stop_on_config_fault
+        self.summary: Summary = Summary()
         self.stop_reason: str | None = None
         """Why ``request_stop`` was called (e.g. ``"SIGTERM"``), None if it was not."""
         self.failure: RecordingError | None = None
