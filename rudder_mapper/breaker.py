@@ -5,8 +5,9 @@ the account's request budget to learn it again (and on 5,000 events, minutes of 
 the destination's breaker *opens* on the first configuration fault (see
 ``DeliveryResult.config_fault``) and answers every later event needing that scope with the
 same result, ``attempted=False``, without a request. Scopes are separate: a refused event
-key (``"tracking"``) stops track and screen events only; a refused API key or a 402
-(``"account"``) stops everything.
+key (``"tracking"``) stops track and screen events only, site tracking switched off
+(``"site_tracking"``) page events only; a refused API key or a 402 (``"account"``) stops
+everything.
 
 When it closes again (a library user's destination lives on; the CLI stops at the first
 fault): after ``cooldown`` seconds on the client's clock (60 by default), the next event
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 
 from .results import ConfigScope, DeliveryResult
 
-__all__ = ["DEFAULT_BREAKER_COOLDOWN", "ConfigBreaker"]
+__all__ = ["DEFAULT_BREAKER_COOLDOWN", "ConfigBreaker", "config_fault_advice"]
 
 DEFAULT_BREAKER_COOLDOWN = 60.0
 
@@ -44,7 +45,7 @@ class ConfigBreaker:
     ) -> None:
         if cooldown < 0:
             raise ValueError("cooldown must be >= 0 seconds")
-        self.cooldown = cooldown
+        self.cooldown: float = cooldown
         self._now = now
         self._open: dict[ConfigScope, _Open] = {}
         self._lock = threading.Lock()
@@ -54,7 +55,7 @@ class ConfigBreaker:
         """The fault that opened the breaker (the account's first if both scopes are
         open), or None while it is closed."""
         with self._lock:
-            for scope in ("account", "tracking"):
+            for scope in ("account", "tracking", "site_tracking"):
                 if scope in self._open:
                     return self._open[scope].fault
             return None
@@ -99,3 +100,34 @@ class ConfigBreaker:
         """Close every scope now: the next events are sent again."""
         with self._lock:
             self._open.clear()
+
+
+def config_fault_advice(fault: DeliveryResult) -> str:
+    """What to fix for a configuration fault, in ActiveCampaign's own menu names."""
+    detail = f" ({fault.error})" if fault.error else ""
+    if fault.config_scope == "tracking":
+        return (
+            "event tracking refused the destination's tracking settings: check actid and "
+            "eventKey (Settings > Tracking > Event Tracking in ActiveCampaign, where event "
+            f"tracking must be enabled){detail}"
+        )
+    if fault.config_scope == "site_tracking":
+        return (
+            "site tracking is switched off for the account: enable it in Website > Site "
+            "Tracking in ActiveCampaign (or with client.site_tracking.enable()) for page "
+            "events to be tracked"
+        )
+    if fault.status_code == 402:
+        return (
+            "ActiveCampaign reports a payment issue on the account (402): settle it on the "
+            f"account's billing page in ActiveCampaign{detail}"
+        )
+    if fault.status_code == 403:
+        return (
+            "ActiveCampaign refused the API key for this call (403): check apiKey and that "
+            f"its user has the permission (Settings > Developer, Settings > Users){detail}"
+        )
+    return (
+        "ActiveCampaign refused the API key: check apiUrl and apiKey (both under Settings > "
+        f"Developer in ActiveCampaign){detail}"
+    )

@@ -4,202 +4,143 @@ Both share everything but I/O: an event becomes a plan (pure), the plan an opera
 (pure, see ``activecampaign_client.Operation``), and the client runs it. ``process`` and
 ``process_batch`` never raise for bad input or API failures; every outcome is a
 DeliveryResult, in input order. Batches run users concurrently (``max_concurrency``),
-each user's events in order, and send 10+ identifies through bulk import
-(``bulk_threshold``; 0 disables) — see ``rudder_mapper.batching``.
+each user's events in order; a contact's identifies in one batch are merged into one
+update (``coalesce_identifies``, see ``actions.contact_update``), and 10+ contacts to
+identify go through bulk import (``bulk_threshold``; 0 disables) — see
+``rudder_mapper.batching``. A later identify of a contact whose import ActiveCampaign may
+still be processing waits for it first (``import_wait``, see ``rudder_mapper.imports``).
 
-Two gates stand before each event's first request: ``halt()`` (stop starting events, e.g.
-on a shutdown signal) and the configuration circuit breaker (``destination.breaker``, see
-``rudder_mapper.breaker``). An event stopped by either comes back ``attempted=False``.
-``process_batch`` can report each event as it starts (``on_start``) and as soon as its
-result is known (``on_result``), so a journal records outcomes while the batch runs.
+A batch goes through these steps, the same in both destinations:
+
+1. plan every event, and the batch (``BatchRun``);
+2. load the catalogs its units need, each once; units needing one that failed get that
+   failure (one load per failure per batch);
+3. create, one at a time, the names the one-by-one units lack (``prime_catalog``);
+4. run each user's units that come before its bulk identify, except users identifying a
+   contact in a pending import;
+5. wait for those imports (the time step 4 took is often all it needs); contacts whose
+   import is still pending are deferred (retryable 503); then run the users held back;
+6. the import, then each user's remaining units.
+
+Before each unit's first request it passes the gates (``halt()``, the configuration
+circuit breaker, ``hold_on_failure``; see ``DestinationCore``); ``process_batch`` reports
+each event as it starts (``on_start``) and as soon as its result is known
+(``on_result``), so a journal records outcomes while the batch runs.
 """
 
 from __future__ import annotations
 
 import asyncio
-import threading
 import weakref
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Generator, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from functools import partial
 from types import TracebackType
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 import httpx
-from typing_extensions import Self, Unpack
+from typing_extensions import Self
 
 from activecampaign_client import ActiveCampaign, AsyncActiveCampaign
 
-from ._batch import Batch, OnResult, OnStart
+from ._batch import OnResult, OnStart, import_deferral
+from ._core import (
+    DEFAULT_BULK_THRESHOLD,
+    DEFAULT_MAX_CONCURRENCY,
+    DEFAULT_REFRESH_INTERVAL,
+    DestinationCore,
+    not_config_faults,
+    refused_alike,
+    refuses_all,
+)
 from ._prepare import Prepared, deliver, prepare
-from .batching import bulk_import_operation, prime_catalog
-from .breaker import DEFAULT_BREAKER_COOLDOWN, ConfigBreaker
-from .catalog import Catalog, CatalogName
-from .config import ClientOptions, DestinationConfig
-from .results import DeliveryResult, config_fault_scope
+from .batching import Unit, prime_catalog
+from .bulk import bulk_import_operation
+from .catalog import CatalogName
+from .config import ClientOptions
+from .imports import Pause, Step
+from .results import DeliveryResult
 
-__all__ = ["ActiveCampaignDestination", "AsyncActiveCampaignDestination"]
+__all__ = [
+    "DEFAULT_BULK_THRESHOLD",
+    "DEFAULT_MAX_CONCURRENCY",
+    "DEFAULT_REFRESH_INTERVAL",
+    "ActiveCampaignDestination",
+    "AsyncActiveCampaignDestination",
+]
 
-DEFAULT_MAX_CONCURRENCY = 8
-DEFAULT_BULK_THRESHOLD = 10
-DEFAULT_REFRESH_INTERVAL = 60.0
-
-
-C = TypeVar("C", ActiveCampaign, AsyncActiveCampaign)
-
-
-class _DestinationCore(Generic[C]):
-    """What both destinations hold: the client, the account's catalogs, batch settings."""
-
-    def __init__(
-        self,
-        client: C,
-        *,
-        refresh_interval: float = DEFAULT_REFRESH_INTERVAL,
-        max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
-        bulk_threshold: int = DEFAULT_BULK_THRESHOLD,
-        owns_client: bool = False,
-        breaker_cooldown: float = DEFAULT_BREAKER_COOLDOWN,
-        hold_on_failure: bool = False,
-    ) -> None:
-        if isinstance(max_concurrency, bool) or not isinstance(max_concurrency, int):
-            raise TypeError("max_concurrency must be a positive integer")
-        if max_concurrency < 1:
-            raise ValueError("max_concurrency must be a positive integer")
-        if isinstance(bulk_threshold, bool) or not isinstance(bulk_threshold, int):
-            raise TypeError("bulk_threshold must be 0 (never) or a positive integer")
-        if bulk_threshold < 0:
-            raise ValueError("bulk_threshold must be 0 (never) or a positive integer")
-        self.client: C = client
-        self.catalog: Catalog = Catalog(
-            client, now=client.clock.now, refresh_interval=refresh_interval
-        )
-        self.max_concurrency = max_concurrency
-        self.bulk_threshold = bulk_threshold
-        # close() closes the client only when from_config made it; yours stays yours.
-        self.owns_client = owns_client
-        # Threads share one catalog load (the async destination uses an asyncio.Lock).
-        self._catalog_lock = threading.Lock()
-        self.hold_on_failure = hold_on_failure
-        """Hold back a user's later events in a batch once one of theirs was not delivered
-        but will be tried again (see ``DeliveryResult.held``): for callers that retry
-        failed events later and must keep each user's order (the service does)."""
-        self.breaker = ConfigBreaker(client.clock.now, cooldown=breaker_cooldown)
-        """Opens on a configuration fault; see ``rudder_mapper.breaker``."""
-        self._halted = threading.Event()
-
-    def halt(self) -> None:
-        """Start no more events: those not yet started come back ``attempted=False``
-        (503, retryable); events already sending finish. For a graceful shutdown."""
-        self._halted.set()
-
-    @property
-    def halted(self) -> bool:
-        """Whether ``halt()`` was called."""
-        return self._halted.is_set()
-
-    def _begin(self, prepared: Prepared, start: Callable[[], None] | None) -> DeliveryResult | None:
-        """The gates before an event's first request: None to go ahead (``start`` was
-        called), or the event's result when it must not be sent."""
-        if self._halted.is_set():
-            return prepared.unattempted(DeliveryResult.halted())
-        fault, _ = self.breaker.admit(prepared.scopes)
-        if fault is not None:
-            return prepared.unattempted(fault)
-        if start is not None:
-            start()
-            if self._halted.is_set():  # the caller's start hook may halt us
-                return prepared.unattempted(DeliveryResult.halted())
-        return None
-
-    def _end(self, prepared: Prepared, result: DeliveryResult) -> DeliveryResult:
-        self.breaker.record(result, prepared.scopes)
-        return result
-
-    def _should_prime(self) -> bool:
-        return not self._halted.is_set() and not self.breaker.is_open("account")
-
-    def _prime_failed(self, exc: Exception) -> None:
-        # Other failures are left to the events, whose own runs report them; a refused key
-        # opens the breaker before any event spends a request to learn it again.
-        if config_fault_scope(exc) is not None:
-            self.breaker.record(DeliveryResult.from_exception(exc))
-
-    def _admit_bulk(self, batch: Batch) -> list[int]:
-        admitted = []
-        for index in batch.plan.bulk:
-            blocked = batch.held(index) or self._begin(
-                batch.prepared(index), partial(batch.start, index)
-            )
-            if blocked is None:
-                admitted.append(index)
-            else:
-                batch.finish(index, blocked)
-        return admitted
-
-    def _settle_bulk(self, batch: Batch, results: Mapping[int, DeliveryResult]) -> None:
-        for index, result in results.items():
-            batch.finish(index, self._end(batch.prepared(index), result))
+T = TypeVar("T")
 
 
-class ActiveCampaignDestination(_DestinationCore[ActiveCampaign]):
+class ActiveCampaignDestination(DestinationCore[ActiveCampaign, httpx.Client]):
     """Delivers RudderStack messages to ActiveCampaign with a sync client.
 
     Batches use a pool of ``max_concurrency`` threads; the client's limiter keeps them
     all within the account's request budget. Use it as a context manager, or ``close()``.
     """
 
-    @classmethod
-    def from_config(
-        cls,
-        config: Mapping[str, Any],
-        http_client: httpx.Client | None = None,
-        *,
-        refresh_interval: float = DEFAULT_REFRESH_INTERVAL,
-        max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
-        bulk_threshold: int = DEFAULT_BULK_THRESHOLD,
-        breaker_cooldown: float = DEFAULT_BREAKER_COOLDOWN,
-        hold_on_failure: bool = False,
-        **client_options: Unpack[ClientOptions],
-    ) -> ActiveCampaignDestination:
-        """Build from RudderStack's config keys: apiUrl, apiKey, actid, eventKey.
+    @staticmethod
+    def _new_client(
+        arguments: dict[str, Any], http_client: httpx.Client | None, options: ClientOptions
+    ) -> ActiveCampaign:
+        return ActiveCampaign(**arguments, http_client=http_client, **options)
 
-        ``client_options`` go to ``ActiveCampaign`` (timeout, max_retries, ...).
-        """
-        arguments = DestinationConfig.from_mapping(config).client_arguments()
-        client = ActiveCampaign(**arguments, http_client=http_client, **client_options)
-        return cls(
-            client,
-            refresh_interval=refresh_interval,
-            max_concurrency=max_concurrency,
-            bulk_threshold=bulk_threshold,
-            owns_client=True,
-            breaker_cooldown=breaker_cooldown,
-            hold_on_failure=hold_on_failure,
-        )
-
-    def _ensure(self, needs: frozenset[CatalogName]) -> None:
+    def _load(self, needs: frozenset[CatalogName]) -> dict[CatalogName, Exception]:
+        """Load the catalogs not loaded yet; the failures, by catalog."""
+        errors: dict[CatalogName, Exception] = {}
         with self._catalog_lock:
             for name in sorted(needs):
                 if not self.catalog.is_loaded(name):
-                    self.client.run(self.catalog.load(name))
+                    try:
+                        self.client.run(self.catalog.load(name))
+                    except Exception as exc:
+                        errors[name] = exc
+                        if refuses_all(exc):
+                            break
+        return refused_alike(needs, errors)
 
-    def _deliver(
-        self, prepared: Prepared, start: Callable[[], None] | None = None
-    ) -> DeliveryResult:
-        blocked = self._begin(prepared, start)
-        if blocked is not None:
-            return blocked
+    def _drive(self, steps: Generator[Step, Any, T]) -> T:
+        """Carry out a pure waiting routine: pauses on the client's clock, operations on
+        the client."""
         try:
-            self._ensure(prepared.plan.needs)
-            result = self.client.run(deliver(prepared, self.catalog))
+            step = next(steps)
+            while True:
+                if isinstance(step, Pause):
+                    self.client.clock.sleep(step.seconds)
+                    step = steps.send(None)
+                else:
+                    step = steps.send(self.client.run(step))
+        except StopIteration as stop:
+            result: T = stop.value
+            return result
+
+    def _settle_imports(self, emails: Iterable[str]) -> set[str]:
+        """Wait for pending imports of these contacts; the emails still pending."""
+        emails = list(emails)
+        try:
+            return self._drive(self._settling(emails))
+        except Exception:  # the last net: unsure, hold them back (a retry delivers them)
+            return set(emails)
+
+    def _deliver(self, prepared: Prepared) -> DeliveryResult:
+        blocked = self._gate(prepared)
+        if blocked is not None:
+            return prepared.unattempted(blocked)
+        try:
+            email = self._waits_for_import(prepared)
+            if email is not None and self._settle_imports([email]):
+                return prepared.deferred(import_deferral(email, self.import_wait.timeout))
+            errors = self._load(prepared.plan.needs)
+            if errors:
+                result = prepared.failed(next(iter(errors.values())))
+            else:
+                result = self.client.run(deliver(prepared, self.catalog))
         except Exception as exc:  # the last net: nothing may escape process()
             result = prepared.failed(exc)
-        return self._end(prepared, result)
+        return self._single(prepared, result)
 
     def process(self, message: object) -> DeliveryResult:
         """Deliver one message; never raises."""
-        prepared = prepare(message)
+        prepared = prepare(message, self.limits)
         return prepared if isinstance(prepared, DeliveryResult) else self._deliver(prepared)
 
     def process_batch(
@@ -215,28 +156,39 @@ class ActiveCampaignDestination(_DestinationCore[ActiveCampaign]):
         ``on_result(index, result)`` as soon as its result is known, from the thread
         running the event; neither may raise.
         """
-        batch = Batch(
-            messages,
-            self.bulk_threshold,
-            on_start=on_start,
-            on_result=on_result,
-            hold_on_failure=self.hold_on_failure,
-        )
-        if self._should_prime():
+        batch = self._batch(messages, on_start, on_result)
+        if self._may_load():
+            errors = self._load(batch.needs())
+            self._noted(errors)  # a configuration fault: the gates answer its events
+            batch.fail_for_catalogs(not_config_faults(errors))
+        if self._may_load():  # again: the loads may have found the key refused
             try:
-                self._ensure(batch.needs())
-                self.client.run(prime_catalog(self.catalog, batch.items, batch.plan.groups))
-            except Exception as exc:
-                self._prime_failed(exc)
+                units = self._open_units(batch)
+                self.client.run(prime_catalog(self.catalog, batch.items, units))
+            except Exception as exc:  # others are left to the events, which report them
+                self._noted({"names": exc})
+        emails = batch.identify_emails()
+        ready, held = batch.hold_back(self.imports.blocked(emails))
 
-        def run_group(group: list[int]) -> None:
-            for index in group:
-                result = batch.held(index) or self._deliver(
-                    batch.prepared(index), partial(batch.start, index)
-                )
-                batch.finish(index, result)
+        def run_unit(unit: Unit) -> None:
+            if not self._begin(batch, unit):
+                return
+            try:
+                needs = batch.unit_needs(unit)  # loaded up front, unless a probe
+                errors = self._load(needs) if self._missing(needs) else {}
+                if errors:
+                    results = batch.failures([unit], next(iter(errors.values())))
+                else:
+                    results = self.client.run(batch.operation(unit, self.catalog))
+            except Exception as exc:  # the last net: nothing may escape process_batch()
+                results = batch.failures([unit], exc)
+            self._end(batch, results)
 
-        def run_groups(groups: list[list[int]]) -> None:
+        def run_group(group: list[Unit]) -> None:
+            for unit in batch.live(group):
+                run_unit(unit)
+
+        def run_groups(groups: list[list[Unit]]) -> None:
             if self.max_concurrency == 1 or len(groups) <= 1:
                 for group in groups:
                     run_group(group)
@@ -244,16 +196,18 @@ class ActiveCampaignDestination(_DestinationCore[ActiveCampaign]):
             with ThreadPoolExecutor(self.max_concurrency) as pool:
                 list(pool.map(run_group, groups))
 
-        run_groups(batch.plan.before)
-        admitted = self._admit_bulk(batch)
-        if admitted:
+        run_groups(ready)
+        batch.defer(self._settle_imports(emails), self.import_wait.timeout)
+        run_groups(held)
+        bulk = [unit for unit in batch.live(batch.plan.bulk) if self._begin(batch, unit)]
+        if bulk:
             try:
-                imported = self.client.run(
-                    bulk_import_operation(self.catalog, batch.items, admitted)
-                )
+                outcome = self.client.run(bulk_import_operation(self.catalog, batch.items, bulk))
             except Exception as exc:  # the import reports per event; this is the last net
-                imported = {i: batch.prepared(i).failed(exc) for i in admitted}
-            self._settle_bulk(batch, imported)
+                self._end(batch, batch.failures(bulk, exc))
+            else:
+                self._remember(outcome)
+                self._end(batch, outcome.results)
         run_groups(batch.plan.after)
         return batch.finished()
 
@@ -274,7 +228,7 @@ class ActiveCampaignDestination(_DestinationCore[ActiveCampaign]):
         self.close()
 
 
-class AsyncActiveCampaignDestination(_DestinationCore[AsyncActiveCampaign]):
+class AsyncActiveCampaignDestination(DestinationCore[AsyncActiveCampaign, httpx.AsyncClient]):
     """Delivers RudderStack messages to ActiveCampaign with an async client.
 
     Batches run up to ``max_concurrency`` users' event sequences at once; the client's
@@ -282,64 +236,76 @@ class AsyncActiveCampaignDestination(_DestinationCore[AsyncActiveCampaign]):
     ``async with``, or ``await aclose()``.
     """
 
+    @staticmethod
+    def _new_client(
+        arguments: dict[str, Any], http_client: httpx.AsyncClient | None, options: ClientOptions
+    ) -> AsyncActiveCampaign:
+        return AsyncActiveCampaign(**arguments, http_client=http_client, **options)
+
     # One lock per event loop, made on first use there: an asyncio.Lock belongs to one loop,
     # and a destination may outlive it (one asyncio.run per batch, per-test loops).
     _loop_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] | None = None
 
-    @classmethod
-    def from_config(
-        cls,
-        config: Mapping[str, Any],
-        http_client: httpx.AsyncClient | None = None,
-        *,
-        refresh_interval: float = DEFAULT_REFRESH_INTERVAL,
-        max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
-        bulk_threshold: int = DEFAULT_BULK_THRESHOLD,
-        breaker_cooldown: float = DEFAULT_BREAKER_COOLDOWN,
-        hold_on_failure: bool = False,
-        **client_options: Unpack[ClientOptions],
-    ) -> AsyncActiveCampaignDestination:
-        """Build from RudderStack's config keys: apiUrl, apiKey, actid, eventKey.
-
-        ``client_options`` go to ``AsyncActiveCampaign`` (timeout, max_retries, ...).
-        """
-        arguments = DestinationConfig.from_mapping(config).client_arguments()
-        client = AsyncActiveCampaign(**arguments, http_client=http_client, **client_options)
-        return cls(
-            client,
-            refresh_interval=refresh_interval,
-            max_concurrency=max_concurrency,
-            bulk_threshold=bulk_threshold,
-            owns_client=True,
-            breaker_cooldown=breaker_cooldown,
-            hold_on_failure=hold_on_failure,
-        )
-
-    async def _ensure(self, needs: frozenset[CatalogName]) -> None:
+    async def _load(self, needs: frozenset[CatalogName]) -> dict[CatalogName, Exception]:
+        """Load the catalogs not loaded yet; the failures, by catalog."""
         if self._loop_locks is None:
             self._loop_locks = weakref.WeakKeyDictionary()
         lock = self._loop_locks.setdefault(asyncio.get_running_loop(), asyncio.Lock())
+        errors: dict[CatalogName, Exception] = {}
         async with lock:
             for name in sorted(needs):
                 if not self.catalog.is_loaded(name):
-                    await self.client.run(self.catalog.load(name))
+                    try:
+                        await self.client.run(self.catalog.load(name))
+                    except Exception as exc:
+                        errors[name] = exc
+                        if refuses_all(exc):
+                            break
+        return refused_alike(needs, errors)
 
-    async def _deliver(
-        self, prepared: Prepared, start: Callable[[], None] | None = None
-    ) -> DeliveryResult:
-        blocked = self._begin(prepared, start)
-        if blocked is not None:
-            return blocked
+    async def _drive(self, steps: Generator[Step, Any, T]) -> T:
+        """Carry out a pure waiting routine: pauses on the client's clock, operations on
+        the client."""
         try:
-            await self._ensure(prepared.plan.needs)
-            result = await self.client.run(deliver(prepared, self.catalog))
+            step = next(steps)
+            while True:
+                if isinstance(step, Pause):
+                    await self.client.clock.asleep(step.seconds)
+                    step = steps.send(None)
+                else:
+                    step = steps.send(await self.client.run(step))
+        except StopIteration as stop:
+            result: T = stop.value
+            return result
+
+    async def _settle_imports(self, emails: Iterable[str]) -> set[str]:
+        """Wait for pending imports of these contacts; the emails still pending."""
+        emails = list(emails)
+        try:
+            return await self._drive(self._settling(emails))
+        except Exception:  # the last net: unsure, hold them back (a retry delivers them)
+            return set(emails)
+
+    async def _deliver(self, prepared: Prepared) -> DeliveryResult:
+        blocked = self._gate(prepared)
+        if blocked is not None:
+            return prepared.unattempted(blocked)
+        try:
+            email = self._waits_for_import(prepared)
+            if email is not None and await self._settle_imports([email]):
+                return prepared.deferred(import_deferral(email, self.import_wait.timeout))
+            errors = await self._load(prepared.plan.needs)
+            if errors:
+                result = prepared.failed(next(iter(errors.values())))
+            else:
+                result = await self.client.run(deliver(prepared, self.catalog))
         except Exception as exc:  # the last net: nothing may escape process()
             result = prepared.failed(exc)
-        return self._end(prepared, result)
+        return self._single(prepared, result)
 
     async def process(self, message: object) -> DeliveryResult:
         """Deliver one message; never raises."""
-        prepared = prepare(message)
+        prepared = prepare(message, self.limits)
         return prepared if isinstance(prepared, DeliveryResult) else await self._deliver(prepared)
 
     async def process_batch(
@@ -356,39 +322,53 @@ class AsyncActiveCampaignDestination(_DestinationCore[AsyncActiveCampaign]):
         ``on_result(index, result)`` as soon as its result is known, on the event loop;
         neither may raise. Cancelling the call cancels the events in flight.
         """
-        batch = Batch(
-            messages,
-            self.bulk_threshold,
-            on_start=on_start,
-            on_result=on_result,
-            hold_on_failure=self.hold_on_failure,
-        )
-        if self._should_prime():
+        batch = self._batch(messages, on_start, on_result)
+        if self._may_load():
+            errors = await self._load(batch.needs())
+            self._noted(errors)  # a configuration fault: the gates answer its events
+            batch.fail_for_catalogs(not_config_faults(errors))
+        if self._may_load():  # again: the loads may have found the key refused
             try:
-                await self._ensure(batch.needs())
-                await self.client.run(prime_catalog(self.catalog, batch.items, batch.plan.groups))
-            except Exception as exc:
-                self._prime_failed(exc)
+                units = self._open_units(batch)
+                await self.client.run(prime_catalog(self.catalog, batch.items, units))
+            except Exception as exc:  # others are left to the events, which report them
+                self._noted({"names": exc})
+        emails = batch.identify_emails()
+        ready, held = batch.hold_back(self.imports.blocked(emails))
         slots = asyncio.Semaphore(self.max_concurrency)
 
-        async def run_group(group: list[int]) -> None:
-            async with slots:
-                for index in group:
-                    result = batch.held(index) or await self._deliver(
-                        batch.prepared(index), partial(batch.start, index)
-                    )
-                    batch.finish(index, result)
-
-        await asyncio.gather(*(run_group(group) for group in batch.plan.before))
-        admitted = self._admit_bulk(batch)
-        if admitted:
+        async def run_unit(unit: Unit) -> None:
+            if not self._begin(batch, unit):
+                return
             try:
-                imported = await self.client.run(
-                    bulk_import_operation(self.catalog, batch.items, admitted)
-                )
+                needs = batch.unit_needs(unit)  # loaded up front, unless a probe
+                errors = await self._load(needs) if self._missing(needs) else {}
+                if errors:
+                    results = batch.failures([unit], next(iter(errors.values())))
+                else:
+                    results = await self.client.run(batch.operation(unit, self.catalog))
+            except Exception as exc:  # the last net: nothing may escape process_batch()
+                results = batch.failures([unit], exc)
+            self._end(batch, results)
+
+        async def run_group(group: list[Unit]) -> None:
+            async with slots:
+                for unit in batch.live(group):
+                    await run_unit(unit)
+
+        await asyncio.gather(*(run_group(group) for group in ready))
+        batch.defer(await self._settle_imports(emails), self.import_wait.timeout)
+        await asyncio.gather(*(run_group(group) for group in held))
+        bulk = [unit for unit in batch.live(batch.plan.bulk) if self._begin(batch, unit)]
+        if bulk:
+            try:
+                imported = bulk_import_operation(self.catalog, batch.items, bulk)
+                outcome = await self.client.run(imported)
             except Exception as exc:  # the import reports per event; this is the last net
-                imported = {i: batch.prepared(i).failed(exc) for i in admitted}
-            self._settle_bulk(batch, imported)
+                self._end(batch, batch.failures(bulk, exc))
+            else:
+                self._remember(outcome)
+                self._end(batch, outcome.results)
         await asyncio.gather(*(run_group(group) for group in batch.plan.after))
         return batch.finished()
 

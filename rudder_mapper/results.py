@@ -30,26 +30,29 @@ from activecampaign_client import (
     RateLimitError,
 )
 
-from ._errors import AmbiguousOutcome, EventError
+from ._errors import AmbiguousOutcome, EventError, SiteTrackingDisabled
 
 __all__ = ["ConfigScope", "DeliveryResult", "config_fault_scope"]
 
-ConfigScope = Literal["account", "tracking"]
+ConfigScope = Literal["account", "tracking", "site_tracking"]
 """What a configuration fault stops: ``"account"`` every call (API key, account URL,
 payment), ``"tracking"`` only track and screen events (actid, event key, event tracking
-disabled)."""
+disabled), ``"site_tracking"`` only page events (site tracking switched off)."""
 
 
 def config_fault_scope(exc: BaseException) -> ConfigScope | None:
     """The scope of the configuration fault ``exc`` reveals, or None if it is not one.
 
     401, a 403 about the key (``PermissionDeniedError``), the HTML login page and 402 stop
-    the whole account; missing tracking keys and trackcmp's ``{"success": 0}`` stop tracks.
+    the whole account; missing tracking keys and trackcmp's ``{"success": 0}`` stop tracks;
+    site tracking switched off stops pages.
     """
     if isinstance(exc, AmbiguousOutcome):
         return config_fault_scope(exc.cause)
     if isinstance(exc, (AuthenticationError, PaymentRequiredError)):
         return "account"
+    if isinstance(exc, SiteTrackingDisabled):
+        return "site_tracking"
     if isinstance(exc, (ConfigurationError, EventTrackingError)):
         return "tracking"
     return None
@@ -71,8 +74,12 @@ class DeliveryResult:
     a reset or a 5xx once sent): replaying it may count it twice. Pipelines wanting at most
     once drop these instead of retrying; at least once, retry them."""
     retry_after: float | None = None
-    """Seconds the server asked to wait before trying again (a 429 or 503's Retry-After),
-    when it said."""
+    """Seconds the server asked to wait before trying again (a 429's or 503's
+    Retry-After), when it said."""
+    unmapped: tuple[str, ...] = ()
+    """Custom traits of a delivered identify that no custom field of the account matches
+    (by title or personalization tag), by path (``traits.shirt_size``): not stored. Not a
+    warning: most traits are not meant for ActiveCampaign."""
     config_scope: ConfigScope | None = None
     """Set for a configuration fault (see ``config_fault``): what the fault stops."""
     attempted: bool = True
@@ -96,9 +103,15 @@ class DeliveryResult:
         return not self.delivered and not self.retryable and not self.config_fault
 
     @classmethod
-    def ok(cls, warnings: list[str] | tuple[str, ...] = (), **context: Any) -> DeliveryResult:
+    def ok(
+        cls,
+        warnings: list[str] | tuple[str, ...] = (),
+        *,
+        unmapped: tuple[str, ...] = (),
+        **context: Any,
+    ) -> DeliveryResult:
         """A delivered event."""
-        return cls(status_code=200, warnings=tuple(warnings), **context)
+        return cls(status_code=200, warnings=tuple(warnings), unmapped=unmapped, **context)
 
     @classmethod
     def halted(cls, **context: Any) -> DeliveryResult:
@@ -114,7 +127,7 @@ class DeliveryResult:
     @classmethod
     def held(cls, **context: Any) -> DeliveryResult:
         """An event held back because an earlier event of the same user was not delivered
-        and will be tried again first (``hold_on_failure``): retryable, nothing sent."""
+        and will be sent again first (``hold_on_failure``): retryable, nothing sent."""
         return cls(
             409,
             True,

@@ -17,12 +17,12 @@ from typing import Annotated, Any, TypeVar
 import psycopg
 import typer
 from psycopg_pool import PoolTimeout
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from activecampaign_client import ConfigurationError
 
+from ..cli._app import EXIT_CONFIG, err, fail, out
 from .admin import Admin, DeadLetter
 from .delivery import DeliverySettings
 from .ingest import DEFAULT_DEDUP_WINDOW, IngestSettings
@@ -35,8 +35,6 @@ __all__ = ["register"]
 
 T = TypeVar("T")
 
-out = Console()
-err = Console(stderr=True)
 
 DatabaseOpt = Annotated[
     str,
@@ -64,8 +62,7 @@ SinceOpt = Annotated[
 
 
 def _fail(message: str) -> typer.Exit:
-    err.print(f"[red]error:[/red] {message}", markup=True, highlight=False)
-    return typer.Exit(2)
+    return fail(message, EXIT_CONFIG)
 
 
 def _run(coro: Coroutine[Any, Any, T]) -> T:
