@@ -50,6 +50,8 @@ class AccountStatus:
     paused_at: datetime | None
     last_delivery_at: datetime | None
     oldest_pending_age: float | None
+    delivering_by: str | None
+    """The worker delivering the account now (``host:pid:nonce``), if any."""
 
 
 def _filters(who: str | None, since: datetime | None) -> tuple[sql.Composable, list[Any]]:
@@ -169,7 +171,7 @@ class Admin:
                 )
                 SELECT n.account, coalesce(p.backlog, 0) AS backlog, coalesce(p.due, 0) AS due,
                        coalesce(d.dead, 0) AS dead, p.oldest, a.paused_reason, a.paused_at,
-                       a.last_delivery_at
+                       a.last_delivery_at, a.delivering_by
                 FROM names n
                 LEFT JOIN pending p USING (account)
                 LEFT JOIN dead d USING (account)
@@ -187,6 +189,7 @@ class Admin:
                     paused_at=row["paused_at"],
                     last_delivery_at=row["last_delivery_at"],
                     oldest_pending_age=row["oldest"],
+                    delivering_by=row["delivering_by"],
                 )
                 for row in await cur.fetchall()
             ]

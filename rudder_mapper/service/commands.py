@@ -275,11 +275,12 @@ def register(app: typer.Typer) -> None:
         for column in ("account", "backlog", "due", "dead letters", "oldest", "state"):
             table.add_column(column, overflow="fold")
         for status in found:
-            state = (
-                Text(f"paused: {status.paused_reason}", style="red")
-                if status.paused_reason
-                else Text("delivering", style="green")
-            )
+            if status.paused_reason:
+                state = Text(f"paused: {status.paused_reason}", style="red")
+            elif status.delivering_by:
+                state = Text(f"delivering ({status.delivering_by})", style="green")
+            else:
+                state = Text("idle" if not status.due else "waiting for a worker")
             oldest = status.oldest_pending_age
             table.add_row(
                 status.account,

@@ -153,27 +153,36 @@ class AccountRun:
             return 0
         if not await self._may_deliver(account):
             return 0
-        settled = 0
         started = time.monotonic()
         async with _account_fence(self.store, account) as free:
             if not free:
                 logger.info("account %s is being delivered by another worker", account)
                 return 0
-            limiter = self.destinations.limiter(account)
-            clock = self.destinations.clock
-            await self.budget.receive(account, limiter, clock)
-            while not self.stopping.is_set():
-                if time.monotonic() - started > self.settings.slice_seconds:
-                    await self.wake(account)  # more to do: queue the next slice
-                    break
-                batch = await self._next_batch(account, sources)
-                if not batch:
-                    break
-                done, paused = await self._deliver(account, batch, sources)
-                await self.budget.hand_over(account, limiter, clock)
-                settled += done
-                if paused:
-                    break
+            await self.store.mark_delivering(account, self.budget.token)
+            try:
+                settled = await self._walk(account, sources, started)
+            finally:
+                await asyncio.shield(self.store.mark_delivering(account, None))
+        return settled
+
+    async def _walk(self, account: str, sources: dict[str, Source], started: float) -> int:
+        """Deliver batch after batch, in the account's fence."""
+        settled = 0
+        limiter = self.destinations.limiter(account)
+        clock = self.destinations.clock
+        await self.budget.receive(account, limiter, clock)
+        while not self.stopping.is_set():
+            if time.monotonic() - started > self.settings.slice_seconds:
+                await self.wake(account)  # more to do: queue the next slice
+                break
+            batch = await self._next_batch(account, sources)
+            if not batch:
+                break
+            done, paused = await self._deliver(account, batch, sources)
+            await self.budget.hand_over(account, limiter, clock)
+            settled += done
+            if paused:
+                break
         return settled
 
     async def _may_deliver(self, account: str) -> bool:

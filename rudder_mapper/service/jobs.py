@@ -24,6 +24,7 @@ from typing import Any
 
 from procrastinate import App, JobContext, PsycopgConnector
 from procrastinate.exceptions import AlreadyEnqueued
+from procrastinate.jobs import Status
 from psycopg_pool import AsyncConnectionPool
 
 from .accounts import Accounts, AccountsFile
@@ -89,8 +90,14 @@ class ServiceJobs:
             accounts: Accounts = state.accounts_file.refresh()
             manager = context.app.job_manager
             for job in await manager.get_stalled_jobs(seconds_since_heartbeat=STALLED):
+                # Marked failed, not retried: a retry would clash with the delivery already
+                # waiting for the account (its queueing lock). Failing it frees the
+                # account's lock; its events are still pending, and the account is woken.
                 logger.warning("job %s of a silent worker is handed to another", job.id)
-                await manager.retry_job(job)
+                await manager.finish_job(job, status=Status.FAILED, delete_job=False)
+                account = job.task_kwargs.get("account")
+                if job.task_name == "rudder.deliver" and isinstance(account, str):
+                    await self.wake(account)
             store = state.run.store
             for account, fingerprint in await store.paused_accounts():
                 if accounts.for_account(account) and fingerprint != accounts.account_fingerprint(

@@ -15,7 +15,7 @@ import contextlib
 import logging
 import os
 import signal
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,6 +67,23 @@ async def open_pool(database_url: str, max_size: int) -> AsyncIterator[AsyncConn
         yield pool
     finally:
         await pool.close()
+
+
+class _IngestServer(uvicorn.Server):
+    """uvicorn, stopping gracefully on SIGTERM/SIGINT (a second SIGINT forces it) and then
+    returning — where uvicorn itself re-raises the signal, so the process would die of it
+    instead of exiting 0 after a clean shutdown."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, self.handle_exit, signum, None)
+        try:
+            yield
+        finally:
+            for signum in (signal.SIGTERM, signal.SIGINT):
+                loop.remove_signal_handler(signum)
 
 
 def _on_signals(handlers: dict[signal.Signals, Callable[[], None]]) -> None:
@@ -121,7 +138,7 @@ async def serve(
         config = uvicorn.Config(
             app, host=host, port=port, log_level="warning", lifespan="off", access_log=False
         )
-        server = uvicorn.Server(config)
+        server = _IngestServer(config)
         asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, accounts.reload)
         try:
             await server.serve()  # until SIGTERM/SIGINT, which uvicorn handles gracefully

@@ -53,6 +53,8 @@ CREATE TABLE IF NOT EXISTS rudder_accounts (
     budget             jsonb NOT NULL DEFAULT '{}',
     last_delivery_at   timestamptz
 );
+-- Which worker process (host:pid:nonce) is delivering the account right now, if any.
+ALTER TABLE rudder_accounts ADD COLUMN IF NOT EXISTS delivering_by text;
 
 -- Counters behind /metrics, kept with the outcomes they count (one transaction), so
 -- every process reports the same totals.

@@ -252,6 +252,15 @@ class Store:
                 (account,),
             )
 
+    async def mark_delivering(self, account: str, worker: str | None) -> None:
+        """Say which worker delivers ``account`` now (None: nobody)."""
+        async with self.pool.connection() as conn:
+            await conn.execute(
+                "INSERT INTO rudder_accounts (account, delivering_by) VALUES (%s, %s)"
+                " ON CONFLICT (account) DO UPDATE SET delivering_by = EXCLUDED.delivering_by",
+                (account, worker),
+            )
+
     async def save_budget(self, account: str, budget: dict[str, Any]) -> None:
         """Keep the account's recent request starts (see ``budget.BudgetHandoff``)."""
         async with self.pool.connection() as conn:

@@ -67,3 +67,11 @@ async def pool(database_url: str) -> AsyncIterator[AsyncConnectionPool]:
         async with pool.connection() as conn:
             await conn.execute(f"TRUNCATE {_TABLES} RESTART IDENTITY CASCADE")
         yield pool
+
+
+@pytest.fixture
+def clean_database(database_url: str) -> str:
+    """The test database's URL, emptied of every row (for tests driving processes)."""
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute(f"TRUNCATE {_TABLES} RESTART IDENTITY CASCADE")
+    return database_url
