@@ -36,11 +36,13 @@ from ._exceptions import (
 )
 from ._flow import Operation
 from ._limiter import RateLimiter
-from ._pagination import Page, PageQuery
+from ._listing import AsyncListing, Listing
+from ._pagination import KeysetOrder, Page, PageQuery
 from ._requests import ApiRequest
 from ._retry import RetryPolicy
 from ._version import __version__
 from .models import (
+    BulkImportCallback,
     BulkImportContact,
     BulkImportInfo,
     BulkImportResult,
@@ -48,16 +50,26 @@ from .models import (
     ContactList,
     ContactTag,
     CustomField,
+    CustomFieldInput,
+    FieldOption,
+    FieldOptionInput,
+    FieldRel,
+    FieldType,
     FieldValue,
     FieldValueInput,
+    ListStatus,
     MailingList,
     SyncedContact,
     Tag,
+    TagType,
     TrackedEvent,
     TrackingEventName,
+    TrackingLog,
     TrackingStatus,
     WhitelistedDomain,
 )
+from .resources.contacts import ContactOrder
+from .resources.tags import TagMatch
 
 __all__ = [
     "APIConnectionError",
@@ -68,8 +80,10 @@ __all__ = [
     "ActiveCampaignError",
     "ApiRequest",
     "AsyncActiveCampaign",
+    "AsyncListing",
     "AuthenticationError",
     "BadRequestError",
+    "BulkImportCallback",
     "BulkImportContact",
     "BulkImportInfo",
     "BulkImportResult",
@@ -79,14 +93,23 @@ __all__ = [
     "ConflictError",
     "Contact",
     "ContactList",
+    "ContactOrder",
     "ContactTag",
     "CustomField",
+    "CustomFieldInput",
     "ErrorDetail",
     "EventTrackingError",
+    "FieldOption",
+    "FieldOptionInput",
+    "FieldRel",
+    "FieldType",
     "FieldValue",
     "FieldValueInput",
     "InternalServerError",
     "InvalidInputError",
+    "KeysetOrder",
+    "ListStatus",
+    "Listing",
     "MailingList",
     "NotFoundError",
     "Operation",
@@ -100,8 +123,11 @@ __all__ = [
     "SyncedContact",
     "SystemClock",
     "Tag",
+    "TagMatch",
+    "TagType",
     "TrackedEvent",
     "TrackingEventName",
+    "TrackingLog",
     "TrackingStatus",
     "UnprocessableEntityError",
     "WhitelistedDomain",

@@ -19,7 +19,11 @@ from ._constants import ACCEPT_ENCODING, API_PREFIX, TRACKCMP_URL
 from ._exceptions import InvalidInputError
 from ._version import __version__
 
-__all__ = ["ApiRequest", "Budget", "build_http_request", "object_id", "segment"]
+__all__ = ["ApiRequest", "Budget", "Expect", "build_http_request", "object_id", "segment"]
+
+Expect = Literal["json", "text"]
+"""What a successful answer holds: JSON (almost every endpoint), or text (the site
+tracking snippet), which is then passed to the operation as a ``str``."""
 
 Budget = Literal["api", "bulk_import", "bulk_import_single", "tracking"]
 """Which rate budget a request spends: the account's API budget, bulk import's per-minute
@@ -65,6 +69,8 @@ class ApiRequest:
     retried after a failure the server may have acted on (a timeout, a 5xx; see
     RetryPolicy). None, the default, decides by method: True for GET and PUT, False for
     POST and DELETE; an operation whose POST is an upsert says ``replay_safe=True``.
+    ``expect="text"`` is for the few endpoints answering plain text: the operation then
+    receives the body as a ``str`` (or the JSON, if the server sends JSON after all).
     """
 
     method: str
@@ -75,6 +81,7 @@ class ApiRequest:
     url: str | None = None
     replay_safe: bool | None = None
     budget: Budget = "api"
+    expect: Expect = "json"
 
     @property
     def safe_to_replay(self) -> bool:

@@ -15,6 +15,7 @@ from .._methods import D, Resource, api_method
 from .._requests import ApiRequest, Budget
 from ..models._base import parse_response, validate_input
 from ..models.bulk_import import (
+    BulkImportCallback,
     BulkImportContact,
     BulkImportInfo,
     BulkImportOverview,
@@ -44,6 +45,14 @@ def _contacts_body(contacts: Sequence[BulkImportContact | Mapping[str, Any]]) ->
     return body
 
 
+def _callback(callback: BulkImportCallback | Mapping[str, Any]) -> BulkImportCallback:
+    if isinstance(callback, BulkImportCallback):
+        return callback
+    if not isinstance(callback, Mapping):
+        raise InvalidInputError("callback", "must be a BulkImportCallback or a mapping")
+    return validate_input(BulkImportCallback, dict(callback), prefix="callback.")
+
+
 class BulkImport(Resource[D]):
     """``/import/bulk_import`` and ``/import/info``."""
 
@@ -53,13 +62,18 @@ class BulkImport(Resource[D]):
         contacts: Sequence[BulkImportContact | Mapping[str, Any]],
         *,
         exclude_automations: bool = False,
+        callback: BulkImportCallback | Mapping[str, Any] | None = None,
     ) -> Operation[BulkImportResult]:
         """Queue up to 250 contacts for import; every contact is validated before sending.
 
+        ``callback`` asks ActiveCampaign to call a URL of yours once the import is done
+        (``BulkImportCallback``: url, request type, params, headers, detailed results).
         A 400 answer (``BadRequestError``) lists rejected contacts in ``errors``, each with
         ``pointer`` ``/contacts/<index>``.
         """
         body: dict[str, Any] = {"contacts": _contacts_body(contacts)}
+        if callback is not None:
+            body["callback"] = _callback(callback).body()
         if exclude_automations:
             for contact in body["contacts"]:
                 contact["exclude_automations"] = True

@@ -13,7 +13,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .._constants import EVENT_NAME_MAX_LENGTH, TRACKCMP_URL
+from .._constants import EVENT_NAME_MAX_LENGTH, MAX_PAGE_SIZE, TRACKCMP_URL
 from .._exceptions import ConfigurationError, InvalidInputError
 from .._flow import Operation
 from .._methods import D, Resource, api_list, api_method
@@ -56,9 +56,10 @@ class EventTracking(Resource[D]):
         return tracking_status(data, "eventTracking")
 
     @api_list
-    def list_events(self) -> PageQuery[TrackingEventName]:
+    def list_events(self, *, page_size: int = MAX_PAGE_SIZE) -> PageQuery[TrackingEventName]:
         """Every registered event name."""
-        return PageQuery("eventTrackingEvents", "eventTrackingEvents", TrackingEventName)
+        key = "eventTrackingEvents"
+        return PageQuery(key, key, TrackingEventName, page_size=page_size)
 
     @api_method
     def create_event(self, name: str) -> Operation[TrackingEventName]:

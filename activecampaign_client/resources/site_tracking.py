@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from .._exceptions import InvalidInputError
+from .._constants import MAX_PAGE_SIZE
+from .._exceptions import APIResponseValidationError, InvalidInputError
 from .._flow import Operation
 from .._methods import D, Resource, api_list, api_method
 from .._pagination import PageQuery
@@ -65,10 +66,25 @@ class SiteTracking(Resource[D]):
         data = yield ApiRequest("PUT", "siteTracking", json={"siteTracking": {"enabled": False}})
         return tracking_status(data, "siteTracking")
 
+    @api_method
+    def code(self) -> Operation[str]:
+        """The site tracking snippet to put on your pages: the ``<script>`` element,
+        with the account's id filled in, as ActiveCampaign shows it under
+        Settings > Tracking."""
+        data = yield ApiRequest("GET", "siteTracking/code", expect="text")
+        if isinstance(data, dict) and isinstance(data.get("code"), str):
+            return str(data["code"])  # a JSON {"code": ...} is read the same
+        if not isinstance(data, str) or "<script" not in data.lower():
+            raise APIResponseValidationError(
+                "unexpected answer for siteTracking/code: not a script element",
+                body=data if isinstance(data, str) else None,
+            )
+        return data
+
     @api_list
-    def list_domains(self) -> PageQuery[WhitelistedDomain]:
+    def list_domains(self, *, page_size: int = MAX_PAGE_SIZE) -> PageQuery[WhitelistedDomain]:
         """Every whitelisted domain."""
-        return PageQuery(_WHITELIST_PATH, "data", WhitelistedDomain)
+        return PageQuery(_WHITELIST_PATH, "data", WhitelistedDomain, page_size=page_size)
 
     @api_method
     def add_domain(self, domain: str) -> Operation[WhitelistedDomain]:
