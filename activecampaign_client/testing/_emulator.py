@@ -302,6 +302,16 @@ class ActiveCampaignEmulator:
         with self._lock:
             return {d.id: d.domain for d in self._state.domains.values()}
 
+    def import_callbacks(self) -> dict[str, dict[str, Any]]:
+        """Batch id to the ``callback`` its bulk import asked for, as sent (the emulator
+        applies an import at once and calls no URL: a test checks what was asked)."""
+        with self._lock:
+            return {
+                batch.id: dict(batch.callback)
+                for batch in self._state.batches.values()
+                if batch.callback is not None
+            }
+
     @property
     def tracked_events(self) -> list[TrackedEventRecord]:
         """Events trackcmp.net accepted, in arrival order."""
