@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 import httpx
 
-from ._clock import Clock
+from ._clock import CLOCK_EXTENSION, Clock
 from ._config import ClientConfig
 from ._exceptions import ActiveCampaignError, APIConnectionError, RateLimitError
 from ._limiter import RateLimiter, reserve_when_free
@@ -141,6 +141,7 @@ def _book(request: ApiRequest, ctx: FlowContext) -> Generator[Command, Any, floa
 
 def _send_once(request: ApiRequest, ctx: FlowContext) -> Generator[Command, Any, Any]:
     http_request = build_http_request(request, ctx.config)
+    http_request.extensions[CLOCK_EXTENSION] = ctx.clock  # for transports with a clock
     pool = ctx.pool_for(request)
     if pool is not None:
         # The slot in flight first, then the start: booked before a slot came free, the
