@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import cached_property
 from types import TracebackType
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar, overload
 
 import httpx
 
@@ -21,6 +21,7 @@ from ._exceptions import ConfigurationError
 from ._flow import FlowContext, Operation
 from ._limiter import RateLimiter
 from ._methods import D
+from ._requests import ApiRequest
 from ._retry import RetryPolicy
 from .resources import (
     BulkImport,
@@ -40,6 +41,16 @@ __all__ = ["ActiveCampaign", "AsyncActiveCampaign"]
 T = TypeVar("T")
 Self = TypeVar("Self", bound="ActiveCampaign")
 AsyncSelf = TypeVar("AsyncSelf", bound="AsyncActiveCampaign")
+
+
+def _one_request(request: ApiRequest) -> Operation[Any]:
+    """A bare request as an operation: its answer's decoded JSON is the result."""
+    data = yield request
+    return data
+
+
+def _operation(operation: Operation[T] | ApiRequest) -> Operation[Any]:
+    return _one_request(operation) if isinstance(operation, ApiRequest) else operation
 
 
 def _flow_context(
@@ -214,9 +225,16 @@ class ActiveCampaign(_ClientBase[SyncDriver]):
         self._owns_http = http_client is None
         self._driver = SyncDriver(http_client or httpx.Client(), ctx)
 
-    def run(self, operation: Operation[T]) -> T:
-        """Run a pure operation (``client.x.y.operation(...)`` or a composition of them)."""
-        return self._driver.run(operation)
+    @overload
+    def run(self, operation: ApiRequest) -> Any: ...
+    @overload
+    def run(self, operation: Operation[T]) -> T: ...
+    def run(self, operation: Operation[T] | ApiRequest) -> Any:
+        """Run a pure operation (``client.x.y.operation(...)``, a composition of them, or
+        ``PageQuery(...).collect()``), or send one ``ApiRequest`` and get its decoded JSON:
+        the way to endpoints the client does not wrap (deals, accounts, automations), with
+        the same rate budget, retries, errors and secrets handling as every other call."""
+        return self._driver.run(_operation(operation))
 
     def close(self) -> None:
         """Close the HTTP connection pool, if this client created it."""
@@ -272,9 +290,14 @@ class AsyncActiveCampaign(_ClientBase[AsyncDriver]):
         self._owns_http = http_client is None
         self._driver = AsyncDriver(http_client or httpx.AsyncClient(), ctx)
 
-    async def run(self, operation: Operation[T]) -> T:
-        """Run a pure operation (``client.x.y.operation(...)`` or a composition of them)."""
-        return await self._driver.run(operation)
+    @overload
+    async def run(self, operation: ApiRequest) -> Any: ...
+    @overload
+    async def run(self, operation: Operation[T]) -> T: ...
+    async def run(self, operation: Operation[T] | ApiRequest) -> Any:
+        """Run a pure operation, or send one ``ApiRequest`` and get its decoded JSON (see
+        ``ActiveCampaign.run``)."""
+        return await self._driver.run(_operation(operation))
 
     async def aclose(self) -> None:
         """Close the HTTP connection pool, if this client created it."""
