@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import AsyncIterator, Iterator
 
 import httpx
+from pydantic import BaseModel
 from typing_extensions import assert_type
 
 from activecampaign_client import (
@@ -161,6 +162,13 @@ async def async_walkthrough(api_url: str, api_key: str) -> list[str]:
     return names
 
 
+class Deal(BaseModel):
+    """A model of the user's own, for an endpoint the client does not wrap."""
+
+    id: str
+    title: str
+
+
 def sync_conveniences(ac: ActiveCampaign) -> list[str]:
     """Helpers, filters, paging and the endpoints added for issue 13, as an editor types them."""
     contact = ac.contacts.find_by_email("jane@example.com")
@@ -200,8 +208,9 @@ def sync_conveniences(ac: ActiveCampaign) -> list[str]:
         ac.bulk_import.import_contacts([{"email": "a@example.com"}], callback=callback),
         BulkImportResult,
     )
-    tags = ac.run(PageQuery("deals", "deals", dict, {"filters[stage]": "1"}).collect())
-    assert_type(tags, list[dict])  # type: ignore[type-arg]
+    deals = ac.run(PageQuery("deals", "deals", Deal, {"filters[stage]": "1"}).collect())
+    assert_type(deals, list[Deal])
+    assert_type(ac.run(ac.tags.get.operation(1)), Tag)
 
     ac.contacts.list(order_by="email desc")  # type: ignore[arg-type]
     ac.fields.create("Size", type="select")  # type: ignore[arg-type]

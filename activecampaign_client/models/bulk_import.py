@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field, field_validator
 
@@ -95,7 +95,7 @@ class BulkImportCallback(InputModel):
 class BulkImportResult(ApiModel):
     """The answer to an accepted import: how many contacts were queued, under which batch."""
 
-    repr_fields = ("batch_id", "queued_contacts", "message")
+    repr_fields: ClassVar[tuple[str, ...]] = ("batch_id", "queued_contacts", "message")
 
     success: int = Field(alias="Success", default=1)
     queued_contacts: int = 0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field, field_validator
 
@@ -42,7 +42,7 @@ FieldType = Literal[
 class Tag(ApiModel):
     """A tag. Its name is in ``tag`` on the wire; ``name`` reads the same."""
 
-    repr_fields = ("id", "tag", "tag_type")
+    repr_fields: ClassVar[tuple[str, ...]] = ("id", "tag", "tag_type")
 
     id: Id
     tag: str
@@ -59,7 +59,7 @@ class Tag(ApiModel):
 class CustomField(ApiModel):
     """A custom contact field; ``perstag`` is its personalization tag (``%PERSTAG%``)."""
 
-    repr_fields = ("id", "title", "type", "perstag")
+    repr_fields: ClassVar[tuple[str, ...]] = ("id", "title", "type", "perstag")
 
     id: Id
     title: str
@@ -92,7 +92,7 @@ class CustomFieldInput(InputModel):
 class FieldOption(ApiModel):
     """One choice of a dropdown, radio, checkbox or listbox field."""
 
-    repr_fields = ("id", "field", "value", "label")
+    repr_fields: ClassVar[tuple[str, ...]] = ("id", "field", "value", "label")
 
     id: Id
     field: OptionalId = None
@@ -121,7 +121,7 @@ class FieldOptionInput(InputModel):
 class FieldRel(ApiModel):
     """A custom field's availability on a list (``relid`` 0: on every list)."""
 
-    repr_fields = ("id", "field", "relid")
+    repr_fields: ClassVar[tuple[str, ...]] = ("id", "field", "relid")
 
     id: Id
     field: Id
@@ -132,7 +132,7 @@ class FieldRel(ApiModel):
 class MailingList(ApiModel):
     """A mailing list (called ``list`` in the API)."""
 
-    repr_fields = ("id", "name")
+    repr_fields: ClassVar[tuple[str, ...]] = ("id", "name")
 
     id: Id
     name: str

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import Field, field_validator
 
@@ -64,7 +64,7 @@ class ContactInput(InputModel):
 class Contact(ApiModel):
     """A contact as the API returns it."""
 
-    repr_fields = ("id", "email", "first_name", "last_name")
+    repr_fields: ClassVar[tuple[str, ...]] = ("id", "email", "first_name", "last_name")
 
     id: Id
     email: str = ""
@@ -78,7 +78,7 @@ class Contact(ApiModel):
 class FieldValue(ApiModel):
     """One custom field value of one contact."""
 
-    repr_fields = ("id", "contact", "field", "value")
+    repr_fields: ClassVar[tuple[str, ...]] = ("id", "contact", "field", "value")
 
     id: Id
     contact: OptionalId = None
@@ -90,7 +90,7 @@ class FieldValue(ApiModel):
 class SyncedContact(ApiModel):
     """What create, update and sync answer: the contact and the field values written."""
 
-    repr_fields = ("contact",)
+    repr_fields: ClassVar[tuple[str, ...]] = ("contact",)
 
     contact: Contact
     field_values: list[FieldValue] = Field(default_factory=list, alias="fieldValues")
@@ -103,7 +103,7 @@ class ContactTag(ApiModel):
     (``contact_tags.tags(contact_id)`` gives the tags themselves).
     """
 
-    repr_fields = ("id", "contact", "tag")
+    repr_fields: ClassVar[tuple[str, ...]] = ("id", "contact", "tag")
 
     id: Id
     contact: Id
@@ -116,7 +116,7 @@ class ContactList(ApiModel):
     subscribed, ``"2"`` unsubscribed, ...), or the API's string for a code it does not
     know."""
 
-    repr_fields = ("id", "contact", "list", "status")
+    repr_fields: ClassVar[tuple[str, ...]] = ("id", "contact", "list", "status")
 
     id: OptionalId = None
     contact: Id
@@ -128,7 +128,7 @@ class TrackingLog(ApiModel):
     """One event recorded for a contact (``/contacts/{id}/trackingLogs``): ``type`` is the
     event name, ``value`` its data, ``tstamp`` when it happened."""
 
-    repr_fields = ("id", "contact", "type", "tstamp")
+    repr_fields: ClassVar[tuple[str, ...]] = ("id", "contact", "type", "tstamp")
 
     id: Id
     contact: OptionalId = None

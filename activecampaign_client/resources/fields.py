@@ -26,8 +26,26 @@ from ..models.contacts import FieldValue
 __all__ = ["FieldValues", "Fields", "OptionArg"]
 
 
-def _field_input(**attributes: Any) -> CustomFieldInput:
-    return validate_input(CustomFieldInput, {k: v for k, v in attributes.items() if v is not None})
+def _field_input(
+    title: str | None,
+    type: str | None,
+    description: str | None,
+    perstag: str | None,
+    default: str | None,
+    visible: bool | None,
+    ordernum: int | None,
+) -> CustomFieldInput:
+    """The arguments of ``fields.create`` / ``update``, by the API's names, validated."""
+    given = {
+        "title": title,
+        "type": type,
+        "descript": description,
+        "perstag": perstag,
+        "defval": default,
+        "visible": visible,
+        "ordernum": ordernum,
+    }
+    return validate_input(CustomFieldInput, {k: v for k, v in given.items() if v is not None})
 
 
 def _created_field(data: Any, title: str) -> CustomField:
@@ -107,15 +125,7 @@ class Fields(Resource[D]):
         fields are added with ``add_options``; a new field is on no list until
         ``add_to_list``. Not retried after a timeout or a 5xx, where it may have been made.
         """
-        field = _field_input(
-            title=title,
-            type=type,
-            descript=description,
-            perstag=perstag,
-            defval=default,
-            visible=visible,
-            ordernum=ordernum,
-        )
+        field = _field_input(title, type, description, perstag, default, visible, ordernum)
         data = yield ApiRequest("POST", "fields", json=field.body())
         return _created_field(data, field.title or "")
 
@@ -134,15 +144,7 @@ class Fields(Resource[D]):
     ) -> Operation[CustomField]:
         """Change the given attributes of a custom field; others stay as they are."""
         path = f"fields/{object_id(field_id, name='field_id')}"
-        field = _field_input(
-            title=title,
-            type=type,
-            descript=description,
-            perstag=perstag,
-            defval=default,
-            visible=visible,
-            ordernum=ordernum,
-        )
+        field = _field_input(title, type, description, perstag, default, visible, ordernum)
         body = field.body()
         if not body["field"]:
             raise InvalidInputError("title", "give at least one attribute to change")

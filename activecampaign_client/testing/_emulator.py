@@ -104,11 +104,14 @@ class ActiveCampaignEmulator:
     # -- wiring -------------------------------------------------------------------
 
     def transport(self) -> httpx.BaseTransport:
-        """A transport for ``httpx.Client(transport=...)``."""
+        """A transport for ``httpx.Client(transport=...)``. An ActiveCampaign client using
+        it needs ``clock=emu.clock`` too: one on another clock is refused at its first
+        request (``emu.client()`` does both)."""
         return EmulatorTransport(self._serve, self.clock)
 
     def async_transport(self) -> httpx.AsyncBaseTransport:
-        """A transport for ``httpx.AsyncClient(transport=...)``."""
+        """A transport for ``httpx.AsyncClient(transport=...)``; a client using it needs
+        ``clock=emu.clock`` too (see ``transport``)."""
         return AsyncEmulatorTransport(self._serve, self.clock)
 
     def _client_options(self, http_client: Any, options: Mapping[str, Any]) -> dict[str, Any]:

@@ -43,6 +43,15 @@ def list_tags(state: AccountState, request: EmuRequest) -> EmuResponse:
     return json_response({"tags": items, "meta": meta})
 
 
+def _duplicate_tag(name: str) -> EmuResponse:
+    return invalid(
+        "Duplicate tag name",
+        "/data/attributes/tag",
+        detail=f"A tag named '{name.strip()}' already exists",
+        code="duplicate",
+    )
+
+
 def create_tag(state: AccountState, request: EmuRequest) -> EmuResponse:
     """POST /tags: a name that exists (in any letter case) is a 422 ``duplicate``."""
     data = body_object(request, "tag")
@@ -52,12 +61,7 @@ def create_tag(state: AccountState, request: EmuRequest) -> EmuResponse:
     if not isinstance(name, str) or not name.strip():
         return invalid("Tag name is required", "/data/attributes/tag", code="field_missing")
     if state.tag_by_name(name) is not None:
-        return invalid(
-            "Duplicate tag name",
-            "/data/attributes/tag",
-            detail=f"A tag named '{name.strip()}' already exists",
-            code="duplicate",
-        )
+        return _duplicate_tag(name)
     tag_type = data.get("tagType") or "contact"
     if tag_type not in ("contact", "template"):
         return invalid("tagType must be contact or template", "/data/attributes/tagType")
@@ -89,12 +93,7 @@ def update_tag(state: AccountState, request: EmuRequest) -> EmuResponse:
             return invalid("Tag name is required", "/data/attributes/tag", code="field_missing")
         other = state.tag_by_name(name)
         if other is not None and other.id != tag.id:
-            return invalid(
-                "Duplicate tag name",
-                "/data/attributes/tag",
-                detail=f"A tag named '{name.strip()}' already exists",
-                code="duplicate",
-            )
+            return _duplicate_tag(name)
     if tag_type is not None and tag_type not in ("contact", "template"):
         return invalid("tagType must be contact or template", "/data/attributes/tagType")
     if name is not None:
