@@ -32,6 +32,7 @@ from ._exceptions import (
     PaymentRequiredError,
     PermissionDeniedError,
     RateLimitError,
+    ServiceUnavailableError,
     UnprocessableEntityError,
 )
 from ._flow import Operation
@@ -120,6 +121,7 @@ __all__ = [
     "RateLimitError",
     "RateLimiter",
     "RetryPolicy",
+    "ServiceUnavailableError",
     "SyncedContact",
     "SystemClock",
     "Tag",

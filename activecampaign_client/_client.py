@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import urllib.request
 from functools import cached_property
 from types import TracebackType
 from typing import Any, Generic, TypeVar, overload
 
 import httpx
 
+from ._budgets import account_limiters
 from ._clock import Clock, SystemClock
 from ._config import ClientConfig
 from ._constants import (
@@ -21,7 +23,7 @@ from ._exceptions import ConfigurationError
 from ._flow import FlowContext, Operation
 from ._limiter import RateLimiter
 from ._methods import D
-from ._requests import ApiRequest
+from ._requests import ApiRequest, default_headers
 from ._retry import RetryPolicy
 from .resources import (
     BulkImport,
@@ -59,14 +61,19 @@ def _flow_context(
     *,
     actid: str | None,
     event_key: str | None,
-    timeout: float | httpx.Timeout,
+    timeout: float | httpx.Timeout | None,
     max_retries: int,
     requests_per_second: float | None,
+    rate_limiter: RateLimiter | None,
+    deadline: float | None,
     tracking_requests_per_second: float | None,
     tracking_max_concurrency: int | None,
     tracking_url: str,
     clock: Clock | None,
+    http_client: httpx.Client | httpx.AsyncClient | None,
 ) -> FlowContext:
+    if timeout is None:  # the user's http_client's, or ours
+        timeout = http_client.timeout if http_client is not None else DEFAULT_TIMEOUT
     config = ClientConfig.create(
         api_url,
         api_key,
@@ -75,14 +82,19 @@ def _flow_context(
         timeout=timeout,
         tracking_url=tracking_url,
     )
+    if http_client is not None:
+        _refuse_env_proxy(config, http_client)
     if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
         raise ConfigurationError("max_retries must be a non-negative integer")
-    limiters: dict[str, RateLimiter] = {}
+    if deadline is not None and (
+        isinstance(deadline, bool) or not isinstance(deadline, (int, float)) or not deadline > 0
+    ):
+        raise ConfigurationError("deadline must be a positive number of seconds or None")
+    if rate_limiter is not None and not isinstance(rate_limiter, RateLimiter):
+        raise ConfigurationError("rate_limiter must be a RateLimiter or None")
+    clock = clock or SystemClock()
     try:
-        if requests_per_second is not None:
-            limiters["api"] = RateLimiter(requests_per_second)
-            limiters["bulk_import"] = RateLimiter(100, per=60.0)
-            limiters["bulk_import_single"] = RateLimiter(20, per=60.0)
+        limiters = account_limiters(str(config.origin), clock, requests_per_second, rate_limiter)
         if tracking_requests_per_second is not None:
             limiters["tracking"] = RateLimiter(tracking_requests_per_second)
     except ValueError as exc:
@@ -99,10 +111,37 @@ def _flow_context(
     return FlowContext(
         config=config,
         retry=RetryPolicy(max_retries=max_retries),
-        clock=clock or SystemClock(),
+        clock=clock,
         limiters=limiters,
         concurrency=concurrency,
+        deadline=None if deadline is None else float(deadline),
+        client_headers=default_headers(http_client.headers) if http_client is not None else (),
     )
+
+
+def _refuse_env_proxy(config: ClientConfig, http_client: httpx.Client | httpx.AsyncClient) -> None:
+    """A plain-http origin (loopback) must not go through a proxy: the Api-Token and the
+    event key would cross it in clear. A client we make never proxies those origins; one
+    given to us that trusts the environment would, if a proxy variable names one."""
+    if not http_client.trust_env:
+        return
+    proxies = urllib.request.getproxies()
+    for url in config.plain_http_origins():
+        if (proxies.get("http") or proxies.get("all")) and not urllib.request.proxy_bypass(
+            url.netloc.decode("ascii")
+        ):
+            raise ConfigurationError(
+                f"http_client would send requests for {url.scheme}://{url.netloc.decode()} "
+                "through the proxy named in the environment (HTTP_PROXY or ALL_PROXY), "
+                "with the key in clear: pass an http_client made with trust_env=False, or "
+                "none (the client then makes one that never proxies plain http)"
+            )
+
+
+def _no_proxy_mounts(config: ClientConfig) -> dict[str, None]:
+    """Mounts routing plain-http origins (loopback only) straight to the default transport,
+    whatever proxy the environment names; https traffic follows the environment."""
+    return {f"http://{url.netloc.decode('ascii')}": None for url in config.plain_http_origins()}
 
 
 class _ClientBase(Generic[D]):
@@ -181,15 +220,30 @@ class _ClientBase(Generic[D]):
 
 
 class ActiveCampaign(_ClientBase[SyncDriver]):
-    """Synchronous ActiveCampaign v3 client. Thread-safe; one rate budget per instance.
+    """Synchronous ActiveCampaign v3 client. Thread-safe.
 
     ``api_url`` is the account URL from Settings > Developer (``/api/3`` optional).
     ``actid`` and ``event_key`` are needed only for ``event_tracking.track``.
-    ``requests_per_second`` caps calls to the account host (None: no cap); trackcmp.net
+
+    ``timeout`` bounds each read, write and connection (a number: seconds, connecting at
+    most 5 s; or an httpx.Timeout), and one attempt as a whole, connection to last byte,
+    by the longest of them; None: the ``http_client``'s timeout if you pass one, else 30 s
+    (connect 5 s). ``deadline`` bounds each call as a whole — every attempt, retry and
+    wait — in seconds (None: no limit); ``run(..., deadline=)`` overrides it per run.
+    Past either, the call raises APITimeoutError.
+
+    ``requests_per_second`` caps calls to the account (None: no cap). Clients of one
+    account in one process share this budget (see ``_budgets``); ``rate_limiter`` gives
+    one of your own instead, shared only with the clients you pass it to. trackcmp.net
     calls are capped separately by ``tracking_requests_per_second`` (None: no cap), and
     ``tracking_max_concurrency`` caps how many of them are in flight at once, across every
     thread or task using the client (None: no cap). ``tracking_url`` is where events
     are recorded (``https://trackcmp.net/event``; https, or http on loopback only).
+
+    ``http_client`` is yours: it is not closed with this client, and its default headers
+    are sent with every request (ours win for Accept, Accept-Encoding, Content-Type and
+    Api-Token; our User-Agent is appended to yours). The client it makes when you give
+    none never sends plain-http (loopback) traffic through a proxy.
     ``clock`` replaces real time, e.g. with the emulator's simulated clock.
     """
 
@@ -200,9 +254,11 @@ class ActiveCampaign(_ClientBase[SyncDriver]):
         *,
         actid: str | None = None,
         event_key: str | None = None,
-        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        timeout: float | httpx.Timeout | None = None,
+        deadline: float | None = None,
         max_retries: int = DEFAULT_MAX_RETRIES,
         requests_per_second: float | None = DEFAULT_REQUESTS_PER_SECOND,
+        rate_limiter: RateLimiter | None = None,
         http_client: httpx.Client | None = None,
         tracking_requests_per_second: float | None = None,
         tracking_max_concurrency: int | None = None,
@@ -217,24 +273,32 @@ class ActiveCampaign(_ClientBase[SyncDriver]):
             timeout=timeout,
             max_retries=max_retries,
             requests_per_second=requests_per_second,
+            rate_limiter=rate_limiter,
+            deadline=deadline,
             tracking_requests_per_second=tracking_requests_per_second,
             tracking_max_concurrency=tracking_max_concurrency,
             tracking_url=tracking_url,
             clock=clock,
+            http_client=http_client,
         )
         self._owns_http = http_client is None
-        self._driver = SyncDriver(http_client or httpx.Client(), ctx)
+        if http_client is None:
+            http_client = httpx.Client(mounts=_no_proxy_mounts(ctx.config))
+        self._driver = SyncDriver(http_client, ctx)
 
     @overload
-    def run(self, operation: ApiRequest) -> Any: ...
+    def run(self, operation: ApiRequest, *, deadline: float | None = None) -> Any: ...
     @overload
-    def run(self, operation: Operation[T]) -> T: ...
-    def run(self, operation: Operation[T] | ApiRequest) -> Any:
+    def run(self, operation: Operation[T], *, deadline: float | None = None) -> T: ...
+    def run(self, operation: Operation[T] | ApiRequest, *, deadline: float | None = None) -> Any:
         """Run a pure operation (``client.x.y.operation(...)``, a composition of them, or
         ``PageQuery(...).collect()``), or send one ``ApiRequest`` and get its decoded JSON:
         the way to endpoints the client does not wrap (deals, accounts, automations), with
-        the same rate budget, retries, errors and secrets handling as every other call."""
-        return self._driver.run(_operation(operation))
+        the same rate budget, retries, errors and secrets handling as every other call.
+
+        ``deadline``: seconds the whole run may take (default: the client's ``deadline``).
+        """
+        return self._driver.run(_operation(operation), deadline=deadline)
 
     def close(self) -> None:
         """Close the HTTP connection pool, if this client created it."""
@@ -255,7 +319,11 @@ class ActiveCampaign(_ClientBase[SyncDriver]):
 
 class AsyncActiveCampaign(_ClientBase[AsyncDriver]):
     """Asynchronous ActiveCampaign v3 client: the same resources, as coroutines and
-    async iterators. Task-safe; one rate budget per instance. Arguments as ActiveCampaign.
+    async iterators. Task-safe; arguments as ActiveCampaign.
+
+    One client may serve successive event loops (``asyncio.run`` per batch): the httpx
+    client it makes is made per loop, since httpx connections belong to the loop that
+    opened them. An ``http_client`` you pass is used as it is: keep it to one loop.
     """
 
     def __init__(
@@ -265,9 +333,11 @@ class AsyncActiveCampaign(_ClientBase[AsyncDriver]):
         *,
         actid: str | None = None,
         event_key: str | None = None,
-        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        timeout: float | httpx.Timeout | None = None,
+        deadline: float | None = None,
         max_retries: int = DEFAULT_MAX_RETRIES,
         requests_per_second: float | None = DEFAULT_REQUESTS_PER_SECOND,
+        rate_limiter: RateLimiter | None = None,
         http_client: httpx.AsyncClient | None = None,
         tracking_requests_per_second: float | None = None,
         tracking_max_concurrency: int | None = None,
@@ -282,27 +352,36 @@ class AsyncActiveCampaign(_ClientBase[AsyncDriver]):
             timeout=timeout,
             max_retries=max_retries,
             requests_per_second=requests_per_second,
+            rate_limiter=rate_limiter,
+            deadline=deadline,
             tracking_requests_per_second=tracking_requests_per_second,
             tracking_max_concurrency=tracking_max_concurrency,
             tracking_url=tracking_url,
             clock=clock,
+            http_client=http_client,
         )
         self._owns_http = http_client is None
-        self._driver = AsyncDriver(http_client or httpx.AsyncClient(), ctx)
+        mounts = _no_proxy_mounts(ctx.config)
+        self._driver = AsyncDriver(http_client, ctx, lambda: httpx.AsyncClient(mounts=mounts))
 
     @overload
-    async def run(self, operation: ApiRequest) -> Any: ...
+    async def run(self, operation: ApiRequest, *, deadline: float | None = None) -> Any: ...
     @overload
-    async def run(self, operation: Operation[T]) -> T: ...
-    async def run(self, operation: Operation[T] | ApiRequest) -> Any:
+    async def run(self, operation: Operation[T], *, deadline: float | None = None) -> T: ...
+    async def run(
+        self, operation: Operation[T] | ApiRequest, *, deadline: float | None = None
+    ) -> Any:
         """Run a pure operation, or send one ``ApiRequest`` and get its decoded JSON (see
-        ``ActiveCampaign.run``)."""
-        return await self._driver.run(_operation(operation))
+        ``ActiveCampaign.run``).
+
+        ``deadline``: seconds the whole run may take (default: the client's ``deadline``).
+        """
+        return await self._driver.run(_operation(operation), deadline=deadline)
 
     async def aclose(self) -> None:
-        """Close the HTTP connection pool, if this client created it."""
+        """Close the HTTP connection pool(s), if this client created them."""
         if self._owns_http:
-            await self._driver.http.aclose()
+            await self._driver.aclose(given_too=True)
 
     async def __aenter__(self: AsyncSelf) -> AsyncSelf:
         return self

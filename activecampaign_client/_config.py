@@ -89,6 +89,24 @@ def _secret_repr(value: str | None) -> str:
     return "None" if value is None else "'***'"
 
 
+def _check_key(name: str, value: str, where: str) -> None:
+    """A key travels in a header or a form: printable ASCII only. The message names the
+    parameter, never the value."""
+    if any(c in value for c in "\r\n"):
+        raise ConfigurationError(f"{name} contains a line break; copy it again from {where}")
+    if not all(" " <= c <= "~" for c in value.strip()):
+        raise ConfigurationError(
+            f"{name} holds a character that is not printable ASCII (a control character or "
+            f"a non-ASCII letter, often from copying); copy it again from {where}"
+        )
+
+
+def _longest(timeout: httpx.Timeout) -> float | None:
+    """The longest of the timeouts set (None: none is)."""
+    values = [v for v in timeout.as_dict().values() if v is not None]
+    return max(values) if values else None
+
+
 @dataclass(frozen=True)
 class ClientConfig:
     """Everything a request needs to be built. Secrets are hidden from ``repr``."""
@@ -99,6 +117,10 @@ class ClientConfig:
     event_key: str | None = field(default=None, repr=False)
     timeout: httpx.Timeout = field(default_factory=lambda: httpx.Timeout(30.0))
     tracking_url: httpx.URL = field(default_factory=lambda: httpx.URL(TRACKCMP_URL))
+    # Seconds one attempt may take in all, connection to last body byte (None: no limit):
+    # httpx's timeouts bound each read, so a server trickling a byte at a time never
+    # trips them. By default the longest of ``timeout``'s values.
+    attempt_timeout: float | None = 30.0
 
     @classmethod
     def create(
@@ -111,16 +133,22 @@ class ClientConfig:
         timeout: float | httpx.Timeout,
         tracking_url: str = TRACKCMP_URL,
     ) -> ClientConfig:
-        """Validate user input and build a config, raising ConfigurationError on bad values."""
+        """Validate user input and build a config, raising ConfigurationError on bad values.
+
+        ``timeout`` is a number of seconds (each read, write and pool wait; connecting at
+        most 5 s), or an httpx.Timeout. Either way one attempt as a whole, connection to
+        the last byte of the body, takes at most the longest of its values.
+        """
         if not isinstance(api_key, str) or not api_key.strip():
             raise ConfigurationError(
                 "api_key is required: find it under Settings > Developer in ActiveCampaign"
             )
-        if any(c in api_key for c in "\r\n"):
-            raise ConfigurationError("api_key contains a line break; copy it again")
+        _check_key("api_key", api_key, "Settings > Developer")
         for name, value in (("actid", actid), ("event_key", event_key)):
             if value is not None and not isinstance(value, str):
                 raise ConfigurationError(f"{name} must be a string")
+            if value is not None:
+                _check_key(name, value, "Settings > Tracking > Event Tracking")
         if not isinstance(timeout, httpx.Timeout):
             if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
                 raise ConfigurationError("timeout must be a positive number of seconds")
@@ -132,12 +160,23 @@ class ClientConfig:
             event_key=(event_key or "").strip() or None,
             timeout=timeout,
             tracking_url=normalize_tracking_url(tracking_url),
+            attempt_timeout=_longest(timeout),
         )
 
     @property
     def host(self) -> str:
         """The account host: the only host the Api-Token is ever sent to."""
         return self.origin.host
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """The values no message may contain (masked in transport errors' text)."""
+        return tuple(s for s in (self.api_key, self.event_key) if s)
+
+    def plain_http_origins(self) -> list[httpx.URL]:
+        """The origins this client talks to in plain http (loopback only): no proxy may
+        see them, the Api-Token and the event key travelling in clear."""
+        return [url for url in (self.origin, self.tracking_url) if url.scheme == "http"]
 
     def __repr__(self) -> str:
         return (

@@ -16,10 +16,16 @@ ActiveCampaignError                 base; ``retryable`` tells a pipeline "later"
     ├── UnprocessableEntityError    422 (invalid email, duplicate tag, ...)
     ├── RateLimitError              429 (retryable; carries ``retry_after``)
     ├── InternalServerError         5xx (retryable), and 200 bodies that are not valid JSON
+    │   └── ServiceUnavailableError 503; with ``retry_after`` it is honoured like a 429's
     └── EventTrackingError          trackcmp.net answered ``{"success": 0, "message": ...}``
 
 No message, repr or attribute of these errors ever contains the Api-Token or the event key:
-they are built only from status codes, paths and response bodies.
+they are built only from status codes, paths and response bodies. An APIConnectionError's
+``__cause__`` is a copy of the httpx error stripped of its request (whose headers hold the
+Api-Token) and of its own cause and traceback; its text is scrubbed of the secrets.
+
+Every error pickles and unpickles to an error of the same class with the same message and
+attributes (Celery results, process pools), ``__cause__`` aside: pickle never keeps it.
 """
 
 from __future__ import annotations
@@ -46,6 +52,7 @@ __all__ = [
     "PaymentRequiredError",
     "PermissionDeniedError",
     "RateLimitError",
+    "ServiceUnavailableError",
     "UnprocessableEntityError",
 ]
 
@@ -68,6 +75,14 @@ class ErrorDetail(BaseModel):
         return f"{text} ({self.pointer})" if self.pointer else text
 
 
+def _restore(cls: type[ActiveCampaignError], args: tuple[Any, ...], state: dict[str, Any]) -> Any:
+    """Unpickle an error without calling its ``__init__`` (whose signature varies by class)."""
+    error = cls.__new__(cls, *args)
+    error.args = args
+    error.__dict__.update(state)
+    return error
+
+
 class ActiveCampaignError(Exception):
     """Base of every error raised by this package."""
 
@@ -79,6 +94,11 @@ class ActiveCampaignError(Exception):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.message!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Exception's own reduce calls ``cls(*args)``, which the keyword-only arguments of
+        # most subclasses refuse: rebuild from args and attributes instead.
+        return (_restore, (type(self), self.args, dict(self.__dict__)))
 
 
 class ConfigurationError(ActiveCampaignError, ValueError):
@@ -110,7 +130,13 @@ class APIConnectionError(ActiveCampaignError):
 
 
 class APITimeoutError(APIConnectionError):
-    """The request timed out. For a non-idempotent POST the server may have acted on it."""
+    """The request timed out, or the call passed its ``deadline`` (then ``deadline`` holds
+    its seconds). For a non-idempotent POST the server may have acted on it, unless
+    ``never_sent``."""
+
+    def __init__(self, message: str, *, deadline: float | None = None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.deadline = deadline
 
 
 class APIResponseValidationError(ActiveCampaignError):
@@ -133,6 +159,7 @@ class APIStatusError(ActiveCampaignError):
         errors: list[ErrorDetail] | None = None,
         method: str = "",
         path: str = "",
+        retry_after: float | None = None,
     ) -> None:
         super().__init__(message)
         self.status_code = status_code
@@ -140,6 +167,8 @@ class APIStatusError(ActiveCampaignError):
         self.errors: list[ErrorDetail] = errors or []
         self.method = method
         self.path = path
+        # Seconds the server asked us to wait (Retry-After of a 429 or a 503), if it said.
+        self.retry_after = retry_after
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(status_code={self.status_code}, message={self.message!r})"
@@ -166,7 +195,8 @@ class PermissionDeniedError(AuthenticationError):
 
 class PaymentRequiredError(APIStatusError):
     """402: the account has a payment issue; nothing will succeed until it is settled in
-    ActiveCampaign (a fault of the account, not of the request). Not retryable."""
+    ActiveCampaign. A fault of the account, like a wrong key — not of the request: a
+    pipeline should hold its events rather than drop them. Not retryable as is."""
 
 
 class NotFoundError(APIStatusError):
@@ -187,15 +217,17 @@ class RateLimitError(APIStatusError):
 
     retryable = True
 
-    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: Any) -> None:
-        super().__init__(message, **kwargs)
-        self.retry_after = retry_after
-
 
 class InternalServerError(APIStatusError):
     """5xx, or a 2xx body that was not the JSON it should be (truncated, garbled)."""
 
     retryable = True
+
+
+class ServiceUnavailableError(InternalServerError):
+    """503. With ``retry_after`` (the server said when to come back, as some accounts do
+    instead of a 429) it is treated like a 429: the whole budget pauses that long, and the
+    call is retried whatever its method, since the server did not take it."""
 
 
 class EventTrackingError(APIStatusError):

@@ -19,7 +19,17 @@ from ._constants import ACCEPT_ENCODING, API_PREFIX, TRACKCMP_URL
 from ._exceptions import InvalidInputError
 from ._version import __version__
 
-__all__ = ["ApiRequest", "Budget", "Expect", "build_http_request", "object_id", "segment"]
+__all__ = [
+    "ApiRequest",
+    "Budget",
+    "build_http_request",
+    "DefaultHeaders",
+    "default_headers",
+    "encode_json",
+    "Expect",
+    "object_id",
+    "segment",
+]
 
 Expect = Literal["json", "text"]
 """What a successful answer holds: JSON (almost every endpoint), or text (the site
@@ -30,6 +40,38 @@ Budget = Literal["api", "bulk_import", "bulk_import_single", "tracking"]
 budget (which also spends the API budget), or trackcmp.net's own."""
 
 _USER_AGENT = f"activecampaign-client-python/{__version__}"
+
+# Headers whose value is ours whatever the user's http_client says: what we send and how
+# (Accept-Encoding: only codings the client can inflate under its size cap), and the key.
+_OURS = ("accept", "accept-encoding", "content-type", "api-token")
+# Headers httpx works out per request: a default for them would be wrong.
+_PER_REQUEST = ("host", "content-length", "transfer-encoding")
+
+
+def encode_json(value: Any) -> bytes:
+    """A JSON body exactly as the client sends it (compact, ASCII)."""
+    return json.dumps(value, separators=(",", ":")).encode()
+
+
+DefaultHeaders = tuple[tuple[str, str], ...]
+"""The user's http_client's default headers to send with ours (see ``default_headers``)."""
+
+
+def default_headers(headers: httpx.Headers) -> DefaultHeaders:
+    """Which default headers of the user's http_client go with every request, worked out
+    once when the client is made (``client.send``, which the drivers use, ignores them).
+
+    Ours win for Accept, Accept-Encoding, Content-Type and Api-Token (a default Api-Token
+    is dropped: the key still goes to the account host only); a User-Agent of the user's
+    own comes first, ours appended to it (httpx's default one is left out); the others
+    are sent as they are.
+    """
+    httpx_agent = f"python-httpx/{httpx.__version__}"
+    return tuple(
+        (name, value)
+        for name, value in headers.items()
+        if name not in (*_OURS, *_PER_REQUEST) and (name, value) != ("user-agent", httpx_agent)
+    )
 
 
 def segment(value: str | int, *, name: str) -> str:
@@ -100,15 +142,19 @@ class ApiRequest:
         return f"{self.method} {self.url or API_PREFIX + '/' + self.path}"
 
 
-def build_http_request(request: ApiRequest, config: ClientConfig) -> httpx.Request:
+def build_http_request(
+    request: ApiRequest, config: ClientConfig, client_headers: DefaultHeaders = ()
+) -> httpx.Request:
     """The httpx.Request for ``request``. The Api-Token goes to the account host only.
+
+    ``client_headers``: the user's http_client's default headers (``default_headers``).
 
     Text that cannot be encoded (a lone surrogate, which JSON input can carry) or a query
     too long for a URL is an InvalidInputError before anything is sent, not a crash out of
     the request loop.
     """
     try:
-        return _build(request, config)
+        return _build(request, config, client_headers)
     except UnicodeEncodeError:
         raise InvalidInputError(
             "value",
@@ -121,7 +167,9 @@ def build_http_request(request: ApiRequest, config: ClientConfig) -> httpx.Reque
         ) from None
 
 
-def _build(request: ApiRequest, config: ClientConfig) -> httpx.Request:
+def _build(
+    request: ApiRequest, config: ClientConfig, client_headers: DefaultHeaders
+) -> httpx.Request:
     # Only the codings the client can inflate under its size cap (see BodyReader).
     headers = {
         "Accept": "application/json",
@@ -131,7 +179,7 @@ def _build(request: ApiRequest, config: ClientConfig) -> httpx.Request:
     content: bytes | None = None
     if request.json is not None:
         headers["Content-Type"] = "application/json"
-        content = json.dumps(request.json, separators=(",", ":")).encode()
+        content = encode_json(request.json)
     elif request.form is not None:
         headers["Content-Type"] = "application/x-www-form-urlencoded"
         content = urlencode(dict(request.form)).encode()
@@ -148,7 +196,16 @@ def _build(request: ApiRequest, config: ClientConfig) -> httpx.Request:
         request.method,
         url,
         params=dict(request.params) if request.params else None,
-        headers=headers,
+        headers=_merged(headers, client_headers) if client_headers else headers,
         content=content,
         extensions={"timeout": config.timeout.as_dict()},
     )
+
+
+def _merged(ours: dict[str, str], defaults: DefaultHeaders) -> list[tuple[str, str]]:
+    # ``defaults`` holds none of the names we set but User-Agent, which we append to.
+    merged = [(name, value) for name, value in defaults if name != "user-agent"]
+    agent = next((value for name, value in defaults if name == "user-agent"), None)
+    if agent:
+        ours = {**ours, "User-Agent": f"{agent} {ours['User-Agent']}"}
+    return merged + list(ours.items())

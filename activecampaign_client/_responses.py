@@ -11,9 +11,7 @@ import httpx
 
 from ._constants import MAX_RESPONSE_BYTES, MAX_RETRY_AFTER
 from ._exceptions import (
-    APIConnectionError,
     APIStatusError,
-    APITimeoutError,
     AuthenticationError,
     BadRequestError,
     ConflictError,
@@ -24,6 +22,7 @@ from ._exceptions import (
     PaymentRequiredError,
     PermissionDeniedError,
     RateLimitError,
+    ServiceUnavailableError,
     UnprocessableEntityError,
 )
 from ._requests import ApiRequest
@@ -32,7 +31,6 @@ from ._retry import parse_retry_after
 __all__ = [
     "BodyReader",
     "decode_response",
-    "map_transport_error",
     "with_body",
 ]
 
@@ -45,6 +43,7 @@ _STATUS_ERRORS: dict[int, type[APIStatusError]] = {
     409: ConflictError,
     422: UnprocessableEntityError,
     429: RateLimitError,
+    503: ServiceUnavailableError,
 }
 # An excerpt is read from this many characters at most: regexes on broken HTML can take
 # time that grows with the square of the text, and bodies may reach MAX_RESPONSE_BYTES.
@@ -135,12 +134,12 @@ def _status_error(request: ApiRequest, response: httpx.Response, now: float) -> 
         "method": request.method,
         "path": request.path or (request.url or ""),
     }
-    if status == 429:
-        retry_after = parse_retry_after(response.headers.get("retry-after"), now=now)
-        return RateLimitError(message, retry_after=retry_after, **kwargs)
+    if status in (429, 503):
+        # A 503 may carry Retry-After too (some accounts answer their rate limit so).
+        kwargs["retry_after"] = parse_retry_after(response.headers.get("retry-after"), now=now)
     if status == 400 and _is_import_rate_limit(body):
         # Bulk import reports its per-minute budget as a 400 that says "retry in a minute".
-        return RateLimitError(message, retry_after=MAX_RETRY_AFTER, **kwargs)
+        return RateLimitError(message, **{**kwargs, "retry_after": MAX_RETRY_AFTER})
     if 300 <= status < 400:
         location = _snippet(response.headers.get("location", ""), 120)
         return APIStatusError(f"{message} (redirect to {location!r} not followed)", **kwargs)
@@ -378,25 +377,4 @@ def _login_page(
         status_code=response.status_code,
         body=_snippet(response.text),
         **common,
-    )
-
-
-def map_transport_error(request: ApiRequest, exc: httpx.HTTPError) -> APIConnectionError:
-    """Our error for an httpx failure without an answer (transport errors, and any other
-    httpx error a transport may raise); its message never includes request data."""
-    # No connection was made, or none was free in the pool: the request never left us.
-    never_sent = isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
-    kind = type(exc).__name__
-    if isinstance(exc, httpx.TimeoutException):
-        return APITimeoutError(
-            f"{request.describe()} timed out ({kind})",
-            method=request.method,
-            path=request.path,
-            never_sent=never_sent,
-        )
-    return APIConnectionError(
-        f"{request.describe()} failed: {kind}",
-        method=request.method,
-        path=request.path,
-        never_sent=never_sent,
     )

@@ -14,11 +14,27 @@ from ._constants import INITIAL_RETRY_DELAY, MAX_RETRY_AFTER, MAX_RETRY_DELAY
 from ._exceptions import (
     ActiveCampaignError,
     APIConnectionError,
+    APIStatusError,
     InternalServerError,
     RateLimitError,
+    ServiceUnavailableError,
 )
 
-__all__ = ["RetryPolicy", "parse_retry_after"]
+__all__ = ["RetryPolicy", "parse_retry_after", "server_pause"]
+
+
+def server_pause(error: ActiveCampaignError) -> float | None:
+    """Seconds the server asked every caller to wait, or None when it did not ask.
+
+    A 429 asks it (with or without Retry-After: the budget is spent either way); so does a
+    503 *with* Retry-After, which some accounts send instead of a 429 — both mean the
+    server did not take the request, so it is retried whatever its method.
+    """
+    if isinstance(error, RateLimitError):
+        return error.retry_after if error.retry_after is not None else 0.0
+    if isinstance(error, ServiceUnavailableError) and error.retry_after is not None:
+        return error.retry_after
+    return None
 
 
 def parse_retry_after(value: str | None, *, now: float) -> float | None:
@@ -51,8 +67,8 @@ class RetryPolicy:
 
     ``replay_safe`` is False for requests whose repetition could act twice — creates,
     deletes, trackcmp events (``ApiRequest.safe_to_replay``): those are retried only when
-    the server certainly did not act on them — a 429 or a connection that was never
-    established — never after a timeout, a reset or a 5xx.
+    the server certainly did not act on them — a 429, a 503 with Retry-After, or a
+    connection that was never established — never after a timeout, a reset or another 5xx.
     """
 
     max_retries: int = 2
@@ -64,7 +80,11 @@ class RetryPolicy:
         """Seconds to wait before attempt ``attempt + 1``, or None to give up and raise."""
         if attempt >= self.max_retries or not self._should_retry(error, replay_safe):
             return None
-        if isinstance(error, RateLimitError) and error.retry_after is not None:
+        if (
+            isinstance(error, APIStatusError)
+            and error.retry_after is not None
+            and server_pause(error) is not None
+        ):
             return error.retry_after
         backoff = min(self.initial_delay * 2.0**attempt, self.max_delay)
         # Jitter within [0.75, 1.0] of the step keeps clients that failed together apart.
@@ -72,7 +92,7 @@ class RetryPolicy:
 
     @staticmethod
     def _should_retry(error: ActiveCampaignError, replay_safe: bool) -> bool:
-        if isinstance(error, RateLimitError):
+        if server_pause(error) is not None:
             return True
         if isinstance(error, APIConnectionError):
             return replay_safe or error.never_sent

@@ -12,7 +12,7 @@ their own events.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +22,7 @@ from activecampaign_client import (
     BulkImportContact,
     Operation,
 )
-from activecampaign_client.resources.bulk_import import MAX_IMPORT_CONTACTS
+from activecampaign_client.resources.bulk_import import import_chunks
 
 from ._prepare import Prepared
 from .actions import IdentifyPlan, PagePlan, TrackPlan
@@ -115,11 +115,6 @@ def plan_batch(items: Sequence[Prepared | DeliveryResult], bulk_threshold: int) 
     )
 
 
-def _chunks(indices: list[int], size: int) -> Iterator[list[int]]:
-    for start in range(0, len(indices), size):
-        yield indices[start : start + size]
-
-
 def bulk_contact(
     plan: IdentifyPlan, refs: Mapping[str, Any]
 ) -> tuple[BulkImportContact, list[str]]:
@@ -157,8 +152,8 @@ def bulk_import_operation(
     """Import the identifies at ``indices``; a result for each of them, never an exception.
 
     A 400 listing rejected contacts queues nothing, so the rejected ones get their 400 and
-    the rest are sent again without them. Any other failure fails its chunk of up to 250,
-    with the error's retry flag; other chunks go on.
+    the rest are sent again without them. Any other failure fails its chunk (up to 250
+    contacts and 400,000 bytes), with the error's retry flag; other chunks go on.
     """
     prepared = {i: _prepared(items[i]) for i in indices}
     results: dict[int, DeliveryResult] = {}
@@ -173,8 +168,10 @@ def bulk_import_operation(
             entries[index] = bulk_contact(_plan(item), refs)
         except Exception as exc:
             results[index] = item.failed(exc)
-    for chunk in _chunks([i for i in indices if i in entries], MAX_IMPORT_CONTACTS):
-        pending = list(chunk)
+    ready = [i for i in indices if i in entries]
+    # Requests within both of ActiveCampaign's caps: 250 contacts, 400,000 bytes.
+    for chunk in import_chunks([entries[i][0] for i in ready]):
+        pending = [ready[position] for position in chunk]
         while pending:
             try:
                 yield from catalog.client.bulk_import.import_contacts.operation(

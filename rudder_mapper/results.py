@@ -20,6 +20,7 @@ from activecampaign_client import (
     ConfigurationError,
     EventTrackingError,
     InvalidInputError,
+    PaymentRequiredError,
     RateLimitError,
 )
 
@@ -71,6 +72,10 @@ class DeliveryResult:
         if isinstance(exc, ConfigurationError):
             # Not the event's fault: fixing the destination's config would deliver it.
             return cls(400, False, f"destination configuration: {exc}", field="config", **context)
+        if isinstance(exc, PaymentRequiredError):
+            # The account's fault (a payment issue), not the event's: it delivers once
+            # the account is settled.
+            return cls(402, False, str(exc), field="config", **context)
         if isinstance(exc, EventTrackingError):
             # trackcmp refuses what our settings make wrong (actid, event key); an unknown
             # name was registered again before this point.

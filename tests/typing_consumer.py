@@ -19,6 +19,7 @@ from activecampaign_client import (
     ActiveCampaign,
     ActiveCampaignError,
     APIStatusError,
+    APITimeoutError,
     AsyncActiveCampaign,
     AsyncListing,
     AuthenticationError,
@@ -43,7 +44,9 @@ from activecampaign_client import (
     MailingList,
     Page,
     PageQuery,
+    RateLimiter,
     RateLimitError,
+    ServiceUnavailableError,
     SyncedContact,
     Tag,
     TrackedEvent,
@@ -242,3 +245,19 @@ def handle_failures(ac: ActiveCampaign) -> str:
         retry: bool = error.retryable
         return f"retryable={retry}"
     return "ok"
+
+
+def budgets_and_deadlines(api_url: str, api_key: str, http: httpx.Client) -> float | None:
+    """A shared budget of your own, deadlines, and what a deadline error carries."""
+    budget = RateLimiter(2)
+    first = ActiveCampaign(api_url, api_key, rate_limiter=budget, deadline=10.0)
+    second = ActiveCampaign(api_url, api_key, rate_limiter=budget, http_client=http)
+    try:
+        assert_type(second.run(first.tags.get.operation(1), deadline=2.5), Tag)
+    except APITimeoutError as error:
+        never_sent: bool = error.never_sent
+        return error.deadline if never_sent else None
+    except ServiceUnavailableError as error:
+        return error.retry_after
+    ActiveCampaign(api_url, api_key, rate_limiter=5.0)  # type: ignore[arg-type]
+    return None

@@ -16,18 +16,38 @@ from ._common import tracking_status
 
 __all__ = ["SiteTracking", "validate_domain"]
 
-# Hostname labels (IDNA-encoded or Unicode letters), optionally a "*." wildcard and a port.
-_DOMAIN = re.compile(r"^(\*\.)?([\w-]{1,63}\.)*[\w-]{1,63}(:\d{1,5})?$", re.UNICODE)
+# ActiveCampaign's documented rule for a whitelisted domain: letters, digits, "-" and ".",
+# optionally a leading "*", ending in a letter or digit — no scheme, port or path.
+_DOMAIN = re.compile(r"^\*?[a-zA-Z0-9.-]*[a-zA-Z0-9]$")
 _WHITELIST_PATH = "prism/urlWhitelistings"
 
 
 def validate_domain(domain: object, *, name: str = "domain") -> str:
-    """A bare host name such as ``example.com``: no scheme, path, query or spaces."""
+    """A bare host name such as ``example.com`` or ``*.example.com``, lower-cased.
+
+    ActiveCampaign's rule (``^\\*?[a-zA-Z0-9-.]*[a-zA-Z0-9]$``) and DNS's: no scheme,
+    port, path or empty label, labels of at most 63 characters, 253 in all. A Unicode
+    name is sent in its ASCII (IDNA) form: ``bücher.de`` is ``xn--bcher-kva.de``.
+    """
     if not isinstance(domain, str):
         raise InvalidInputError(name, f"must be a string, not {type(domain).__name__}")
     text = domain.strip().lower().rstrip(".")
-    if not text or len(text) > 253 or not _DOMAIN.match(text) or "_" in text:
-        raise InvalidInputError(name, f"must be a host name like example.com, got {domain!r}")
+    if not text.isascii():
+        try:
+            text = text.encode("idna").decode("ascii")
+        except UnicodeError:
+            text = ""
+    labels = text.lstrip("*").lstrip(".").split(".")
+    if (
+        not _DOMAIN.match(text)
+        or len(text) > 253
+        or not all(0 < len(label) <= 63 for label in labels)
+    ):
+        raise InvalidInputError(
+            name,
+            "must be a host name like example.com (letters, digits, '-' and '.', optionally "
+            f"a leading '*'; no scheme, port or path), got {domain!r}",
+        )
     return text
 
 

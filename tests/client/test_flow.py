@@ -213,19 +213,26 @@ async def test_a_garbled_error_answer_keeps_its_status(mock_api: MockApi) -> Non
     ],
     ids=lambda exc: type(exc).__name__,
 )
-async def test_httpx_errors_become_ours_with_nothing_chained(
+async def test_httpx_errors_become_ours_with_a_detached_cause(
     mock_api: MockApi, failure: httpx.HTTPError
 ) -> None:
-    # httpx attaches the request, Api-Token header included, to its exceptions: ours must
-    # not carry it along as __cause__ or __context__, where a traceback would show it.
+    # httpx attaches the request, Api-Token header included, to its exceptions: ours
+    # chains a copy that has its class and text but no request, cause or traceback.
     server = FakeServer(failure)
     api = mock_api(server, max_retries=0)
     with pytest.raises(APIConnectionError) as caught:
         await api(api.tags.get, 16)
     error = caught.value
-    assert error.__cause__ is None
+    cause = error.__cause__
+    assert type(cause) is type(failure) and str(cause) == str(failure)
+    assert cause is not failure
+    with pytest.raises(RuntimeError):
+        cause.request  # noqa: B018  (httpx: "The .request property has not been set")
+    assert cause.__cause__ is None and cause.__context__ is None
+    assert cause.__traceback__ is None
     assert error.__context__ is None
     assert "GET /api/3/tags/16" in str(error)
+    assert f"{type(failure).__name__}: {failure}" in str(error)
     assert failure.request.headers["Api-Token"]  # httpx's exception did hold it
 
 

@@ -40,6 +40,16 @@ def test_the_apis_422_is_not_retryable_and_names_its_pointer() -> None:
     assert result.error is not None and "not valid" in result.error
 
 
+def test_a_payment_issue_is_the_accounts_fault_not_the_events() -> None:
+    # ActiveCampaign's errors page: 402 means the account has a payment issue.
+    body = {"message": "Payment required"}
+    http = httpx.Client(transport=httpx.MockTransport(lambda _: httpx.Response(402, json=body)))
+    client = ActiveCampaign("https://acct.api-us1.com", "key", http_client=http)
+    result = ActiveCampaignDestination(client).process(IDENTIFY)
+    assert (result.status_code, result.retryable, result.field) == (402, False, "config")
+    assert result.error is not None and "payment issue" in result.error
+
+
 @pytest.mark.parametrize("address", ["a@b..co", "a@b@c.co", "a@.b.co", "a@b.co."])
 async def test_addresses_activecampaign_refuses_are_400s_with_nothing_sent(
     on_emulator: EmulatorHarness, address: str
