@@ -21,6 +21,7 @@ from typing import Any, Generic, Literal, TypeVar
 from ._constants import MAX_PAGE_SIZE, MAX_PAGES
 from ._exceptions import APIResponseValidationError, InvalidInputError
 from ._flow import Operation
+from ._options import CallOptions
 from ._requests import ApiRequest
 from .models._base import parse_response
 
@@ -75,7 +76,8 @@ class PageQuery(Generic[T]):
 
     ``page_size`` is the ``limit`` asked for (1 to 100). ``keyset`` pages by id in that
     direction instead of by offset; only endpoints that take ``id_greater``/``id_less``
-    and ``orders[id]`` (``/contacts``) can. Build one for an endpoint the client does not
+    and ``orders[id]`` (``/contacts``) can. ``options`` (a call's ``RequestOptions``)
+    apply to every page's request. Build one for an endpoint the client does not
     wrap and run it with ``client.run(query.collect())``, or page by page with
     ``query.fetch(offset)``.
     """
@@ -87,6 +89,7 @@ class PageQuery(Generic[T]):
     page_size: int = MAX_PAGE_SIZE
     max_pages: int = MAX_PAGES
     keyset: KeysetOrder | None = None
+    options: CallOptions | None = None
 
     def __post_init__(self) -> None:
         size = self.page_size
@@ -106,7 +109,8 @@ class PageQuery(Generic[T]):
             params["orders[id]"] = self.keyset
             if after_id is not None:
                 params["id_greater" if self.keyset == "asc" else "id_less"] = after_id
-        data = yield ApiRequest("GET", self.path, params=params)
+        request = ApiRequest("GET", self.path, params=params)
+        data = yield request if self.options is None else self.options.apply(request)
         return self.parse_page(data, offset)
 
     def parse_page(self, data: Any, offset: int) -> Page[T]:

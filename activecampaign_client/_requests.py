@@ -113,6 +113,8 @@ class ApiRequest:
     POST and DELETE; an operation whose POST is an upsert says ``replay_safe=True``.
     ``expect="text"`` is for the few endpoints answering plain text: the operation then
     receives the body as a ``str`` (or the JSON, if the server sends JSON after all).
+    ``headers`` are sent after the client's own (see ``RequestOptions.extra_headers``);
+    ``timeout`` replaces the client's for this request.
     """
 
     method: str
@@ -124,6 +126,8 @@ class ApiRequest:
     replay_safe: bool | None = None
     budget: Budget = "api"
     expect: Expect = "json"
+    headers: tuple[tuple[str, str], ...] = ()
+    timeout: httpx.Timeout | None = None
 
     @property
     def safe_to_replay(self) -> bool:
@@ -196,10 +200,24 @@ def _build(
         request.method,
         url,
         params=dict(request.params) if request.params else None,
-        headers=_merged(headers, client_headers) if client_headers else headers,
+        headers=_with_extra(
+            _merged(headers, client_headers) if client_headers else list(headers.items()),
+            request.headers,
+        ),
         content=content,
-        extensions={"timeout": config.timeout.as_dict()},
+        extensions={"timeout": (request.timeout or config.timeout).as_dict()},
     )
+
+
+def _with_extra(
+    headers: list[tuple[str, str]], extra: tuple[tuple[str, str], ...]
+) -> list[tuple[str, str]]:
+    # A call's extra headers replace those of the same name (the names they may not touch
+    # are refused earlier: see _options).
+    if not extra:
+        return headers
+    replaced = {name.lower() for name, _ in extra}
+    return [(n, v) for n, v in headers if n.lower() not in replaced] + list(extra)
 
 
 def _merged(ours: dict[str, str], defaults: DefaultHeaders) -> list[tuple[str, str]]:
