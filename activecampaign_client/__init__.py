@@ -11,7 +11,13 @@
 listings async iterators. ``activecampaign_client.testing`` is an in-process emulator.
 """
 
-from ._client import ActiveCampaign, AsyncActiveCampaign
+from ._client import (
+    ActiveCampaign,
+    AsyncActiveCampaign,
+    ClientOverrides,
+    RawActiveCampaign,
+    RawAsyncActiveCampaign,
+)
 from ._clock import Clock, SystemClock
 from ._config import ClientConfig
 from ._exceptions import (
@@ -38,7 +44,9 @@ from ._exceptions import (
 from ._flow import Operation
 from ._limiter import RateLimiter
 from ._listing import AsyncListing, Listing
+from ._options import RequestOptions
 from ._pagination import KeysetOrder, Page, PageQuery
+from ._raw import RawResponse
 from ._requests import ApiRequest
 from ._retry import RetryPolicy
 from ._version import __version__
@@ -89,6 +97,7 @@ __all__ = [
     "BulkImportInfo",
     "BulkImportResult",
     "ClientConfig",
+    "ClientOverrides",
     "Clock",
     "ConfigurationError",
     "ConflictError",
@@ -120,6 +129,10 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "RateLimiter",
+    "RawActiveCampaign",
+    "RawAsyncActiveCampaign",
+    "RawResponse",
+    "RequestOptions",
     "RetryPolicy",
     "ServiceUnavailableError",
     "SyncedContact",

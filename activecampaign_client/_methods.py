@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any, Concatenate, Generic, ParamSpec, TypeVar, cast, overload
 
 from typing_extensions import Self
@@ -24,12 +25,18 @@ from typing_extensions import Self
 from ._drivers import AsyncDriver, SyncDriver
 from ._flow import Operation
 from ._listing import AsyncListing, Listing
-from ._pagination import PageQuery
+from ._options import CallOptions, with_call_options
+from ._pagination import Page, PageQuery
+from ._raw import RawAsyncDriver, RawResponse, RawSyncDriver
 from ._signatures import Kind, call_signature
 
 __all__ = [
     "AsyncListMethod",
     "AsyncMethod",
+    "RawAsyncListMethod",
+    "RawAsyncMethod",
+    "RawListMethod",
+    "RawMethod",
     "Resource",
     "SyncListMethod",
     "SyncMethod",
@@ -39,7 +46,16 @@ __all__ = [
 
 P = ParamSpec("P")
 T = TypeVar("T")
-D = TypeVar("D", SyncDriver, AsyncDriver)
+D = TypeVar("D", SyncDriver, AsyncDriver, RawSyncDriver, RawAsyncDriver)
+"""How a client runs calls: blocking or awaited, with raw responses or not."""
+
+# The flavour of each driver: what its resources' methods return (see _signatures).
+_KINDS: dict[type[Any], tuple[Kind, Kind]] = {
+    SyncDriver: ("sync", "sync_list"),
+    AsyncDriver: ("async", "async_list"),
+    RawSyncDriver: ("raw", "raw_list"),
+    RawAsyncDriver: ("raw_async", "raw_async_list"),
+}
 
 
 def _copy_metadata(target: object, fn: Callable[..., Any]) -> None:
@@ -59,8 +75,7 @@ class Resource(Generic[D]):
     """
 
     def __new__(cls, driver: D) -> Self:
-        flavoured = _flavoured(cls, isinstance(driver, AsyncDriver))
-        return cast(Self, object.__new__(flavoured))
+        return cast(Self, object.__new__(_flavoured(cls, type(driver))))
 
     def __init__(self, driver: D) -> None:
         self._driver: D = driver
@@ -76,6 +91,8 @@ class _Bound(Generic[P, T]):
         self._resource = resource
         self._fn = fn
         _copy_metadata(self, fn)
+        if self._kind in ("async", "raw_async"):
+            _mark_coroutine_function(self)
 
     @property
     def __signature__(self) -> inspect.Signature:
@@ -93,8 +110,11 @@ class _Bound(Generic[P, T]):
 
 class _BoundOperation(_Bound[P, Operation[T]]):
     def operation(self, *args: P.args, **kwargs: P.kwargs) -> Operation[T]:
-        """The pure form of this call: an operation to compose or run with ``client.run``."""
-        return self._fn(self._resource, *args, **kwargs)
+        """The pure form of this call: an operation to compose or run with ``client.run``
+        (its ``RequestOptions`` applied to every request it makes)."""
+        options = CallOptions.take(kwargs)
+        operation = self._fn(self._resource, *args, **kwargs)
+        return operation if options is None else with_call_options(operation, options)
 
 
 class SyncMethod(_BoundOperation[P, T]):
@@ -112,12 +132,6 @@ class AsyncMethod(_BoundOperation[P, T]):
 
     _kind = "async"
 
-    def __init__(
-        self, resource: Resource[Any], fn: Callable[Concatenate[Any, P], Operation[T]]
-    ) -> None:
-        super().__init__(resource, fn)
-        _mark_coroutine_function(self)
-
     async def __call__(self, *args: P.args, **kwargs: P.kwargs) -> T:
         driver: AsyncDriver = self._resource._driver
         return await driver.run(self.operation(*args, **kwargs))
@@ -126,7 +140,9 @@ class AsyncMethod(_BoundOperation[P, T]):
 class _BoundList(_Bound[P, PageQuery[T]]):
     def query(self, *args: P.args, **kwargs: P.kwargs) -> PageQuery[T]:
         """The listing as a PageQuery (path, filters, parser) for custom paging."""
-        return self._fn(self._resource, *args, **kwargs)
+        options = CallOptions.take(kwargs)
+        query = self._fn(self._resource, *args, **kwargs)
+        return query if options is None else replace(query, options=options)
 
     def operation(self, *args: P.args, **kwargs: P.kwargs) -> Operation[list[T]]:
         """The pure form: an operation collecting every page into a list."""
@@ -151,6 +167,63 @@ class AsyncListMethod(_BoundList[P, T]):
         return AsyncListing(self._resource._driver, self.query(*args, **kwargs))
 
 
+class RawMethod(_BoundOperation[P, T]):
+    """A resource method of ``ActiveCampaign.with_raw_response``: the call's
+    ``RawResponse`` (status, headers, ``parse()`` for the result)."""
+
+    _kind = "raw"
+
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> RawResponse[T]:
+        driver: RawSyncDriver = self._resource._driver
+        return driver.run(self.operation(*args, **kwargs))
+
+
+class RawAsyncMethod(_BoundOperation[P, T]):
+    """A resource method of ``AsyncActiveCampaign.with_raw_response``: a coroutine of the
+    call's ``RawResponse``."""
+
+    _kind = "raw_async"
+
+    async def __call__(self, *args: P.args, **kwargs: P.kwargs) -> RawResponse[T]:
+        driver: RawAsyncDriver = self._resource._driver
+        return await driver.run(self.operation(*args, **kwargs))
+
+
+class RawListMethod(_BoundList[P, T]):
+    """A listing of ``ActiveCampaign.with_raw_response``: the first page's
+    ``RawResponse``, whose ``parse()`` is that ``Page``."""
+
+    _kind = "raw_list"
+
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> RawResponse[Page[T]]:
+        driver: RawSyncDriver = self._resource._driver
+        return driver.run(self.query(*args, **kwargs).fetch())
+
+
+class RawAsyncListMethod(_BoundList[P, T]):
+    """A listing of ``AsyncActiveCampaign.with_raw_response``: a coroutine of the first
+    page's ``RawResponse``."""
+
+    _kind = "raw_async_list"
+
+    async def __call__(self, *args: P.args, **kwargs: P.kwargs) -> RawResponse[Page[T]]:
+        driver: RawAsyncDriver = self._resource._driver
+        return await driver.run(self.query(*args, **kwargs).fetch())
+
+
+# The bound method classes of each flavour, by kind.
+_BOUND: dict[Kind, type[_Bound[Any, Any]]] = {
+    "sync": SyncMethod,
+    "async": AsyncMethod,
+    "raw": RawMethod,
+    "raw_async": RawAsyncMethod,
+    "sync_list": SyncListMethod,
+    "async_list": AsyncListMethod,
+    "raw_list": RawListMethod,
+    "raw_async_list": RawAsyncListMethod,
+}
+
+
 def _mark_coroutine_function(target: object) -> None:
     # Python 3.12+: inspect.iscoroutinefunction(ac.contacts.sync) is then True on the
     # async client. Earlier versions have no marker; the signature still says Coroutine.
@@ -172,12 +245,14 @@ class api_method(Generic[P, T]):
     def __get__(self, obj: Resource[SyncDriver], owner: type[Any]) -> SyncMethod[P, T]: ...
     @overload
     def __get__(self, obj: Resource[AsyncDriver], owner: type[Any]) -> AsyncMethod[P, T]: ...
+    @overload
+    def __get__(self, obj: Resource[RawSyncDriver], owner: type[Any]) -> RawMethod[P, T]: ...
+    @overload
+    def __get__(self, obj: Resource[RawAsyncDriver], owner: type[Any]) -> RawAsyncMethod[P, T]: ...
     def __get__(self, obj: Resource[Any] | None, owner: type[Any]) -> Any:
         if obj is None:
             return self
-        if isinstance(obj._driver, AsyncDriver):
-            return AsyncMethod(obj, self._fn)
-        return SyncMethod(obj, self._fn)
+        return _BOUND[_KINDS[type(obj._driver)][0]](obj, self._fn)
 
 
 class api_list(Generic[P, T]):
@@ -193,12 +268,16 @@ class api_list(Generic[P, T]):
     def __get__(self, obj: Resource[SyncDriver], owner: type[Any]) -> SyncListMethod[P, T]: ...
     @overload
     def __get__(self, obj: Resource[AsyncDriver], owner: type[Any]) -> AsyncListMethod[P, T]: ...
+    @overload
+    def __get__(self, obj: Resource[RawSyncDriver], owner: type[Any]) -> RawListMethod[P, T]: ...
+    @overload
+    def __get__(
+        self, obj: Resource[RawAsyncDriver], owner: type[Any]
+    ) -> RawAsyncListMethod[P, T]: ...
     def __get__(self, obj: Resource[Any] | None, owner: type[Any]) -> Any:
         if obj is None:
             return self
-        if isinstance(obj._driver, AsyncDriver):
-            return AsyncListMethod(obj, self._fn)
-        return SyncListMethod(obj, self._fn)
+        return _BOUND[_KINDS[type(obj._driver)][1]](obj, self._fn)
 
 
 class _MethodOnClient:
@@ -224,14 +303,14 @@ class _MethodOnClient:
         return self.__get__(resource)(*args, **kwargs)
 
 
-_FLAVOURED: dict[tuple[type[Any], bool], type[Any]] = {}
+_FLAVOURED: dict[tuple[type[Any], type[Any]], type[Any]] = {}
 
 
-def _flavoured(cls: type[Any], is_async: bool) -> type[Any]:
+def _flavoured(cls: type[Any], driver: type[Any]) -> type[Any]:
     """``cls`` as one client's resources use it: the same class, but whose methods
-    describe themselves to ``help()`` as they behave on the sync or the async client."""
+    describe themselves to ``help()`` as they behave with that client's ``driver``."""
     cls = vars(cls).get("_flavoured_from", cls)  # already one: flavour the original
-    found = _FLAVOURED.get((cls, is_async))
+    found = _FLAVOURED.get((cls, driver))
     if found is not None:
         return found
     namespace: dict[str, Any] = {
@@ -240,11 +319,12 @@ def _flavoured(cls: type[Any], is_async: bool) -> type[Any]:
         "__doc__": cls.__doc__,
         "_flavoured_from": cls,
     }
+    method_kind, list_kind = _KINDS[driver]
     for klass in reversed(cls.__mro__):
         for name, value in vars(klass).items():
             if isinstance(value, api_method):
-                namespace[name] = _MethodOnClient(value, "async" if is_async else "sync")
+                namespace[name] = _MethodOnClient(value, method_kind)
             elif isinstance(value, api_list):
-                namespace[name] = _MethodOnClient(value, "async_list" if is_async else "sync_list")
+                namespace[name] = _MethodOnClient(value, list_kind)
     # Two threads may build it at once; setdefault keeps the first, both are equivalent.
-    return _FLAVOURED.setdefault((cls, is_async), type(cls.__name__, (cls,), namespace))
+    return _FLAVOURED.setdefault((cls, driver), type(cls.__name__, (cls,), namespace))

@@ -17,11 +17,17 @@ from collections.abc import Callable, Coroutine
 from typing import Any, Literal
 
 from ._listing import AsyncListing, Listing
+from ._pagination import Page
+from ._raw import RawResponse
 
 __all__ = ["Kind", "call_signature"]
 
-Kind = Literal["sync", "async", "sync_list", "async_list"]
-"""How a client serves a method: a result, a coroutine, a Listing or an AsyncListing."""
+Kind = Literal[
+    "sync", "async", "sync_list", "async_list", "raw", "raw_async", "raw_list", "raw_async_list"
+]
+"""How a client serves a method: a result, a coroutine, a Listing or an AsyncListing; or
+(``with_raw_response``) a RawResponse of the result or of the first Page, or a coroutine
+of one."""
 
 # The annotation as written, when it cannot be evaluated: "Operation[Tag]" -> "Tag".
 _WRITTEN = re.compile(r"^\s*(?:Operation|PageQuery)\[(?P<inner>.*)\]\s*$")
@@ -36,17 +42,31 @@ def _result(annotation: Any) -> Any:
     return args[-1] if args else annotation
 
 
+# As text, for an annotation that could not be evaluated.
+_WRAPPERS = {
+    "sync": "{}",
+    "async": "Coroutine[Any, Any, {}]",
+    "sync_list": "Listing[{}]",
+    "async_list": "AsyncListing[{}]",
+    "raw": "RawResponse[{}]",
+    "raw_async": "Coroutine[Any, Any, RawResponse[{}]]",
+    "raw_list": "RawResponse[Page[{}]]",
+    "raw_async_list": "Coroutine[Any, Any, RawResponse[Page[{}]]]",
+}
+
+
 def _served(result: Any, kind: Kind) -> Any:
-    if kind == "sync":
-        return result
-    if isinstance(result, str):  # an annotation that could not be evaluated stays text
-        wrapper = {"async": "Coroutine[Any, Any, {}]", "sync_list": "Listing[{}]"}
-        return wrapper.get(kind, "AsyncListing[{}]").format(result)
-    if kind == "async":
-        return Coroutine[Any, Any, result]
-    if kind == "sync_list":
-        return Listing[result]
-    return AsyncListing[result]
+    if isinstance(result, str):
+        return _WRAPPERS[kind].format(result)
+    if kind.endswith("list"):
+        result = Listing[result] if kind == "sync_list" else AsyncListing[result]
+        if kind.startswith("raw"):
+            result = RawResponse[Page[result.__args__[0]]]
+    elif kind.startswith("raw"):
+        result = RawResponse[result]
+    return (
+        Coroutine[Any, Any, result] if kind in ("async", "raw_async", "raw_async_list") else result
+    )
 
 
 @functools.cache

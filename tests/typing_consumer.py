@@ -46,6 +46,7 @@ from activecampaign_client import (
     PageQuery,
     RateLimiter,
     RateLimitError,
+    RawResponse,
     ServiceUnavailableError,
     SyncedContact,
     Tag,
@@ -151,6 +152,9 @@ async def async_walkthrough(api_url: str, api_key: str) -> list[str]:
         assert_type(await ac.contacts.find_by_email("a@example.com"), Contact | None)
         assert_type(await ac.tags.find("vip"), Tag | None)
         assert_type(await ac.site_tracking.code(), str)
+        raw = await ac.with_raw_response.tags.get(1, timeout=3)
+        assert_type(raw, RawResponse[Tag])
+        assert_type(ac.with_options(deadline=60), AsyncActiveCampaign)
         names = [tag.name async for tag in ac.tags.list(search="vip")]
         assert_type(await ac.lists.get("1"), MailingList)
         assert_type(await ac.event_tracking.disable(), TrackingStatus)
@@ -215,6 +219,22 @@ def sync_conveniences(ac: ActiveCampaign) -> list[str]:
     assert_type(deals, list[Deal])
     assert_type(ac.run(ac.tags.get.operation(1)), Tag)
 
+    patient = ac.with_options(timeout=120, max_retries=0)
+    assert_type(patient, ActiveCampaign)
+    assert_type(patient.contacts.get(1, timeout=5, extra_headers={"X-Trace": "a"}), Contact)
+    listed = ac.tags.list(search="vip", extra_query={"filters[search][neq]": "x"})
+    assert_type(listed, Listing[Tag])
+    raw = ac.with_raw_response.contacts.get(1)
+    assert_type(raw, RawResponse[Contact])
+    assert_type(raw.parse(), Contact)
+    assert_type(raw.status_code, int)
+    assert_type(raw.headers, httpx.Headers)
+    assert_type(ac.with_raw_response.tags.list(), RawResponse[Page[Tag]])
+    from_environment = ActiveCampaign()
+    from_environment.close()
+    ac.contacts.get(1, timeot=5)  # type: ignore[call-arg]
+    ac.contacts.get(1, extra_headers=["X-Trace"])  # type: ignore[arg-type]
+    ac.with_options(requests_per_second=2)  # type: ignore[call-arg]
     ac.contacts.list(order_by="email desc")  # type: ignore[arg-type]
     ac.fields.create("Size", type="select")  # type: ignore[arg-type]
     return [str(size), str(subscribed), *(str(o.id) for o in options)]

@@ -11,9 +11,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from typing_extensions import Unpack
+
 from .._exceptions import InvalidInputError
 from .._flow import Operation
 from .._methods import D, Resource, api_method
+from .._options import RequestOptions
 from .._requests import ApiRequest, Budget, encode_json
 from ..models._base import parse_response, validate_input
 from ..models.bulk_import import (
@@ -94,6 +97,7 @@ class BulkImport(Resource[D]):
         *,
         exclude_automations: bool = False,
         callback: BulkImportCallback | Mapping[str, Any] | None = None,
+        **request_options: Unpack[RequestOptions],
     ) -> Operation[BulkImportResult]:
         """Queue up to 250 contacts, under 400,000 bytes of JSON, for import; every contact is
         validated before sending (``import_chunks`` splits a longer list).
@@ -126,14 +130,16 @@ class BulkImport(Resource[D]):
         return parse_response(BulkImportResult, data, what="bulk_import")
 
     @api_method
-    def status(self, batch_id: str) -> Operation[BulkImportInfo]:
+    def status(
+        self, batch_id: str, **request_options: Unpack[RequestOptions]
+    ) -> Operation[BulkImportInfo]:
         """Progress of one batch: imported contact ids and rejected entries."""
         params = {"batchId": require_text(batch_id, name="batch_id", max_length=100)}
         data = yield ApiRequest("GET", "import/info", params=params)
         return parse_response(BulkImportInfo, data, what="import/info")
 
     @api_method
-    def overview(self) -> Operation[BulkImportOverview]:
+    def overview(self, **request_options: Unpack[RequestOptions]) -> Operation[BulkImportOverview]:
         """Outstanding and recently completed imports, per day."""
         data = yield ApiRequest("GET", "import/bulk_import")
         return parse_response(BulkImportOverview, data, what="import/bulk_import")

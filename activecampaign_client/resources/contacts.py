@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from typing_extensions import Unpack
+
 from .._constants import MAX_PAGE_SIZE
 from .._exceptions import InvalidInputError
 from .._flow import Operation
 from .._methods import D, Resource, api_list, api_method
+from .._options import RequestOptions
 from .._pagination import KeysetOrder, PageQuery
 from .._requests import ApiRequest, object_id
 from ..models._base import parse_response, unwrap, validate_input
@@ -82,6 +85,7 @@ class Contacts(Resource[D]):
         last_name: str | None = None,
         phone: str | None = None,
         field_values: FieldValuesArg | None = None,
+        **request_options: Unpack[RequestOptions],
     ) -> Operation[SyncedContact]:
         """Create or update the contact with this email, custom field values included.
 
@@ -101,6 +105,7 @@ class Contacts(Resource[D]):
         last_name: str | None = None,
         phone: str | None = None,
         field_values: FieldValuesArg | None = None,
+        **request_options: Unpack[RequestOptions],
     ) -> Operation[SyncedContact]:
         """Create a contact; an existing email is a 422 (use ``sync`` to upsert).
 
@@ -112,7 +117,9 @@ class Contacts(Resource[D]):
         return parse_response(SyncedContact, data, what="create contact")
 
     @api_method
-    def get(self, contact_id: str | int) -> Operation[Contact]:
+    def get(
+        self, contact_id: str | int, **request_options: Unpack[RequestOptions]
+    ) -> Operation[Contact]:
         """One contact by id."""
         path = f"contacts/{object_id(contact_id, name='contact_id')}"
         data = yield ApiRequest("GET", path)
@@ -128,6 +135,7 @@ class Contacts(Resource[D]):
         last_name: str | None = None,
         phone: str | None = None,
         field_values: FieldValuesArg | None = None,
+        **request_options: Unpack[RequestOptions],
     ) -> Operation[SyncedContact]:
         """Change the given attributes of a contact; others stay as they are."""
         path = f"contacts/{object_id(contact_id, name='contact_id')}"
@@ -136,7 +144,9 @@ class Contacts(Resource[D]):
         return parse_response(SyncedContact, data, what=path)
 
     @api_method
-    def delete(self, contact_id: str | int) -> Operation[None]:
+    def delete(
+        self, contact_id: str | int, **request_options: Unpack[RequestOptions]
+    ) -> Operation[None]:
         """Delete a contact."""
         yield ApiRequest("DELETE", f"contacts/{object_id(contact_id, name='contact_id')}")
 
@@ -155,6 +165,7 @@ class Contacts(Resource[D]):
         updated_before: DateArg | None = None,
         order_by: ContactOrder | None = None,
         page_size: int = MAX_PAGE_SIZE,
+        **request_options: Unpack[RequestOptions],
     ) -> PageQuery[Contact]:
         """Every contact, or those matching every filter given.
 
@@ -200,7 +211,9 @@ class Contacts(Resource[D]):
         return PageQuery("contacts", "contacts", Contact, params, page_size, keyset=keyset)
 
     @api_method
-    def find_by_email(self, email: str) -> Operation[Contact | None]:
+    def find_by_email(
+        self, email: str, **request_options: Unpack[RequestOptions]
+    ) -> Operation[Contact | None]:
         """The contact with this email address (compared case-insensitively), or None.
         One request."""
         wanted = require_text(email, name="email", max_length=254)
@@ -210,7 +223,11 @@ class Contacts(Resource[D]):
 
     @api_list
     def tracking_logs(
-        self, contact_id: str | int, *, page_size: int = MAX_PAGE_SIZE
+        self,
+        contact_id: str | int,
+        *,
+        page_size: int = MAX_PAGE_SIZE,
+        **request_options: Unpack[RequestOptions],
     ) -> PageQuery[TrackingLog]:
         """The events recorded for a contact by event tracking: ``type`` is the event
         name, ``value`` its data."""

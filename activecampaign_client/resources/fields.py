@@ -6,10 +6,13 @@ import builtins
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from typing_extensions import Unpack
+
 from .._constants import MAX_PAGE_SIZE
 from .._exceptions import APIResponseValidationError, InvalidInputError
 from .._flow import Operation
 from .._methods import D, Resource, api_list, api_method
+from .._options import RequestOptions
 from .._pagination import PageQuery
 from .._requests import ApiRequest, object_id
 from ..models._base import parse_response, unwrap, validate_input
@@ -95,12 +98,16 @@ class Fields(Resource[D]):
     """``/fields``: the account's custom contact fields, their options and lists."""
 
     @api_list
-    def list(self, *, page_size: int = MAX_PAGE_SIZE) -> PageQuery[CustomField]:
+    def list(
+        self, *, page_size: int = MAX_PAGE_SIZE, **request_options: Unpack[RequestOptions]
+    ) -> PageQuery[CustomField]:
         """Every custom field."""
         return PageQuery("fields", "fields", CustomField, page_size=page_size)
 
     @api_method
-    def get(self, field_id: str | int) -> Operation[CustomField]:
+    def get(
+        self, field_id: str | int, **request_options: Unpack[RequestOptions]
+    ) -> Operation[CustomField]:
         """One custom field by id."""
         path = f"fields/{object_id(field_id, name='field_id')}"
         data = yield ApiRequest("GET", path)
@@ -117,6 +124,7 @@ class Fields(Resource[D]):
         default: str | None = None,
         visible: bool | None = None,
         ordernum: int | None = None,
+        **request_options: Unpack[RequestOptions],
     ) -> Operation[CustomField]:
         """Create a custom field. A title that exists is a 422.
 
@@ -141,6 +149,7 @@ class Fields(Resource[D]):
         default: str | None = None,
         visible: bool | None = None,
         ordernum: int | None = None,
+        **request_options: Unpack[RequestOptions],
     ) -> Operation[CustomField]:
         """Change the given attributes of a custom field; others stay as they are."""
         path = f"fields/{object_id(field_id, name='field_id')}"
@@ -152,13 +161,18 @@ class Fields(Resource[D]):
         return parse_response(CustomField, unwrap(data, "field", what=path), what=path)
 
     @api_method
-    def delete(self, field_id: str | int) -> Operation[None]:
+    def delete(
+        self, field_id: str | int, **request_options: Unpack[RequestOptions]
+    ) -> Operation[None]:
         """Delete a custom field, and every contact's value for it."""
         yield ApiRequest("DELETE", f"fields/{object_id(field_id, name='field_id')}")
 
     @api_method
     def add_options(
-        self, field_id: str | int, options: Sequence[OptionArg]
+        self,
+        field_id: str | int,
+        options: Sequence[OptionArg],
+        **request_options: Unpack[RequestOptions],
     ) -> Operation[builtins.list[FieldOption]]:
         """Add choices to a dropdown, radio, checkbox or listbox field, in one request
         (``/fieldOption/bulk``). An option is its value (also its label), or a
@@ -172,7 +186,9 @@ class Fields(Resource[D]):
         return parse_response(list[FieldOption], raw, what="fieldOption/bulk")
 
     @api_method
-    def add_to_list(self, field_id: str | int, list_id: str | int = 0) -> Operation[FieldRel]:
+    def add_to_list(
+        self, field_id: str | int, list_id: str | int = 0, **request_options: Unpack[RequestOptions]
+    ) -> Operation[FieldRel]:
         """Make a custom field available on a list (``list_id`` 0, the default: on every
         list)."""
         relid = int(object_id(list_id, name="list_id"))  # "0" is a valid id here
@@ -183,7 +199,9 @@ class Fields(Resource[D]):
         )
 
     @api_method
-    def remove_from_list(self, field_rel_id: str | int) -> Operation[None]:
+    def remove_from_list(
+        self, field_rel_id: str | int, **request_options: Unpack[RequestOptions]
+    ) -> Operation[None]:
         """Undo ``add_to_list``, by the relation's id (``FieldRel.id``)."""
         yield ApiRequest("DELETE", f"fieldRels/{object_id(field_rel_id, name='field_rel_id')}")
 
@@ -193,7 +211,11 @@ class FieldValues(Resource[D]):
 
     @api_method
     def create(
-        self, contact_id: str | int, field_id: str | int, value: str
+        self,
+        contact_id: str | int,
+        field_id: str | int,
+        value: str,
+        **request_options: Unpack[RequestOptions],
     ) -> Operation[FieldValue]:
         """Set a field value (``||a||b||`` for multi-value fields, dates as YYYY-MM-DD)."""
         body = self._body(contact_id, field_id, value)
@@ -202,7 +224,9 @@ class FieldValues(Resource[D]):
         return parse_response(FieldValue, raw, what="create field value")
 
     @api_method
-    def get(self, field_value_id: str | int) -> Operation[FieldValue]:
+    def get(
+        self, field_value_id: str | int, **request_options: Unpack[RequestOptions]
+    ) -> Operation[FieldValue]:
         """One field value by its id (``FieldValue.id``)."""
         path = f"fieldValues/{object_id(field_value_id, name='field_value_id')}"
         data = yield ApiRequest("GET", path)
@@ -210,7 +234,13 @@ class FieldValues(Resource[D]):
 
     @api_method
     def update(
-        self, field_value_id: str | int, *, contact_id: str | int, field_id: str | int, value: str
+        self,
+        field_value_id: str | int,
+        *,
+        contact_id: str | int,
+        field_id: str | int,
+        value: str,
+        **request_options: Unpack[RequestOptions],
     ) -> Operation[FieldValue]:
         """Replace a field value by its id (``FieldValue.id``)."""
         path = f"fieldValues/{object_id(field_value_id, name='field_value_id')}"
@@ -218,7 +248,9 @@ class FieldValues(Resource[D]):
         return parse_response(FieldValue, unwrap(data, "fieldValue", what=path), what=path)
 
     @api_method
-    def delete(self, field_value_id: str | int) -> Operation[None]:
+    def delete(
+        self, field_value_id: str | int, **request_options: Unpack[RequestOptions]
+    ) -> Operation[None]:
         """Remove a contact's value for a field, by the value's id (``FieldValue.id``)."""
         yield ApiRequest(
             "DELETE", f"fieldValues/{object_id(field_value_id, name='field_value_id')}"
@@ -226,7 +258,11 @@ class FieldValues(Resource[D]):
 
     @api_list
     def list(
-        self, contact_id: str | int, *, page_size: int = MAX_PAGE_SIZE
+        self,
+        contact_id: str | int,
+        *,
+        page_size: int = MAX_PAGE_SIZE,
+        **request_options: Unpack[RequestOptions],
     ) -> PageQuery[FieldValue]:
         """The custom field values of one contact."""
         path = f"contacts/{object_id(contact_id, name='contact_id')}/fieldValues"

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing_extensions import Unpack
+
 from .._constants import MAX_PAGE_SIZE
 from .._flow import Operation
 from .._methods import D, Resource, api_list, api_method
+from .._options import RequestOptions
 from .._pagination import PageQuery
 from .._requests import ApiRequest, object_id
 from ..models._base import parse_response, unwrap
@@ -24,12 +27,16 @@ class Lists(Resource[D]):
     """``/lists``."""
 
     @api_list
-    def list(self, *, page_size: int = MAX_PAGE_SIZE) -> PageQuery[MailingList]:
+    def list(
+        self, *, page_size: int = MAX_PAGE_SIZE, **request_options: Unpack[RequestOptions]
+    ) -> PageQuery[MailingList]:
         """Every mailing list."""
         return PageQuery("lists", "lists", MailingList, page_size=page_size)
 
     @api_method
-    def get(self, list_id: str | int) -> Operation[MailingList]:
+    def get(
+        self, list_id: str | int, **request_options: Unpack[RequestOptions]
+    ) -> Operation[MailingList]:
         """One list by id."""
         path = f"lists/{object_id(list_id, name='list_id')}"
         data = yield ApiRequest("GET", path)
@@ -42,7 +49,12 @@ class ContactLists(Resource[D]):
 
     @api_method
     def subscribe(
-        self, contact_id: str | int, list_id: str | int, *, resubscribe: bool = False
+        self,
+        contact_id: str | int,
+        list_id: str | int,
+        *,
+        resubscribe: bool = False,
+        **request_options: Unpack[RequestOptions],
     ) -> Operation[ContactList]:
         """Subscribe a contact to a list (status 1).
 
@@ -55,13 +67,19 @@ class ContactLists(Resource[D]):
         return (yield from self._set_status(contact_id, list_id, SUBSCRIBED, source))
 
     @api_method
-    def unsubscribe(self, contact_id: str | int, list_id: str | int) -> Operation[ContactList]:
+    def unsubscribe(
+        self, contact_id: str | int, list_id: str | int, **request_options: Unpack[RequestOptions]
+    ) -> Operation[ContactList]:
         """Unsubscribe a contact from a list (status 2)."""
         return (yield from self._set_status(contact_id, list_id, UNSUBSCRIBED))
 
     @api_list
     def list(
-        self, contact_id: str | int, *, page_size: int = MAX_PAGE_SIZE
+        self,
+        contact_id: str | int,
+        *,
+        page_size: int = MAX_PAGE_SIZE,
+        **request_options: Unpack[RequestOptions],
     ) -> PageQuery[ContactList]:
         """One contact's list memberships."""
         path = f"contacts/{object_id(contact_id, name='contact_id')}/contactLists"

@@ -5,10 +5,13 @@ from __future__ import annotations
 import builtins
 from typing import Any, Literal
 
+from typing_extensions import Unpack
+
 from .._constants import MAX_PAGE_SIZE
 from .._exceptions import InvalidInputError, NotFoundError
 from .._flow import Operation
 from .._methods import D, Resource, api_list, api_method
+from .._options import RequestOptions
 from .._pagination import PageQuery
 from .._requests import ApiRequest, object_id
 from ..models._base import parse_response, unwrap
@@ -42,7 +45,12 @@ class Tags(Resource[D]):
 
     @api_method
     def create(
-        self, name: str, *, tag_type: TagType = "contact", description: str = ""
+        self,
+        name: str,
+        *,
+        tag_type: TagType = "contact",
+        description: str = "",
+        **request_options: Unpack[RequestOptions],
     ) -> Operation[Tag]:
         """Create a tag (``tag_type`` "contact" or "template").
 
@@ -59,7 +67,7 @@ class Tags(Resource[D]):
         return parse_response(Tag, unwrap(data, "tag", what="create tag"), what="create tag")
 
     @api_method
-    def get(self, tag_id: str | int) -> Operation[Tag]:
+    def get(self, tag_id: str | int, **request_options: Unpack[RequestOptions]) -> Operation[Tag]:
         """One tag by id."""
         path = f"tags/{object_id(tag_id, name='tag_id')}"
         data = yield ApiRequest("GET", path)
@@ -73,6 +81,7 @@ class Tags(Resource[D]):
         name: str | None = None,
         tag_type: TagType | None = None,
         description: str | None = None,
+        **request_options: Unpack[RequestOptions],
     ) -> Operation[Tag]:
         """Rename a tag, or change its type or description; what is None stays as it is.
 
@@ -92,7 +101,9 @@ class Tags(Resource[D]):
         return parse_response(Tag, unwrap(data, "tag", what=path), what=path)
 
     @api_method
-    def delete(self, tag_id: str | int) -> Operation[None]:
+    def delete(
+        self, tag_id: str | int, **request_options: Unpack[RequestOptions]
+    ) -> Operation[None]:
         """Delete a tag (and its links to contacts)."""
         yield ApiRequest("DELETE", f"tags/{object_id(tag_id, name='tag_id')}")
 
@@ -103,6 +114,7 @@ class Tags(Resource[D]):
         search: str | None = None,
         match: TagMatch = "contains",
         page_size: int = MAX_PAGE_SIZE,
+        **request_options: Unpack[RequestOptions],
     ) -> PageQuery[Tag]:
         """Every tag, or those whose name compares to ``search`` as ``match`` says:
         ``contains`` (the default), ``eq`` (the same name; the API compares letter case
@@ -117,7 +129,7 @@ class Tags(Resource[D]):
         return PageQuery("tags", "tags", Tag, params, page_size=page_size)
 
     @api_method
-    def find(self, name: str) -> Operation[Tag | None]:
+    def find(self, name: str, **request_options: Unpack[RequestOptions]) -> Operation[Tag | None]:
         """The tag with exactly this name, compared case-insensitively as ActiveCampaign
         compares tag names; None when there is none. One request
         (``filters[search][eq]``), more only if the account has several matches."""
@@ -137,7 +149,9 @@ class ContactTags(Resource[D]):
     """``/contactTags``: which tags a contact carries."""
 
     @api_method
-    def add(self, contact_id: str | int, tag_id: str | int) -> Operation[ContactTag]:
+    def add(
+        self, contact_id: str | int, tag_id: str | int, **request_options: Unpack[RequestOptions]
+    ) -> Operation[ContactTag]:
         """Put a tag on a contact (retried like a read: linking twice is harmless)."""
         body = {
             "contactTag": {
@@ -152,14 +166,18 @@ class ContactTags(Resource[D]):
         return parse_response(ContactTag, raw, what="add contact tag")
 
     @api_method
-    def remove(self, contact_tag_id: str | int) -> Operation[None]:
+    def remove(
+        self, contact_tag_id: str | int, **request_options: Unpack[RequestOptions]
+    ) -> Operation[None]:
         """Take a tag off a contact, by the link id (``ContactTag.id``, not the tag id)."""
         yield ApiRequest(
             "DELETE", f"contactTags/{object_id(contact_tag_id, name='contact_tag_id')}"
         )
 
     @api_method
-    def remove_tag(self, contact_id: str | int, tag_id: str | int) -> Operation[ContactTag | None]:
+    def remove_tag(
+        self, contact_id: str | int, tag_id: str | int, **request_options: Unpack[RequestOptions]
+    ) -> Operation[ContactTag | None]:
         """Take the tag ``tag_id`` off a contact: finds the link among the contact's tags,
         then deletes it. Returns the link removed, or None when the contact did not carry
         the tag (nothing is deleted then, and a link someone else removed meanwhile counts
@@ -177,14 +195,20 @@ class ContactTags(Resource[D]):
 
     @api_list
     def list(
-        self, contact_id: str | int, *, page_size: int = MAX_PAGE_SIZE
+        self,
+        contact_id: str | int,
+        *,
+        page_size: int = MAX_PAGE_SIZE,
+        **request_options: Unpack[RequestOptions],
     ) -> PageQuery[ContactTag]:
         """The tag links of one contact: the link ids and the tag ids (the documented
         answer names no tag; ``tags(contact_id)`` gives the tags with their names)."""
         return self._links(contact_id, page_size)
 
     @api_method
-    def tags(self, contact_id: str | int) -> Operation[builtins.list[Tag]]:
+    def tags(
+        self, contact_id: str | int, **request_options: Unpack[RequestOptions]
+    ) -> Operation[builtins.list[Tag]]:
         """The tags one contact carries, with their names: the contact's links, then each
         tag by id (1 + one request per tag). A tag deleted meanwhile is left out."""
         links = yield from self._links(contact_id).collect()

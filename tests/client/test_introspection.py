@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Coroutine, Iterator
 from typing import Any
 
 import pytest
+from typing_extensions import Unpack
 
 from activecampaign_client import (
     ActiveCampaign,
@@ -17,10 +18,12 @@ from activecampaign_client import (
     ContactList,
     Listing,
     ListStatus,
+    RequestOptions,
     SyncedContact,
     Tag,
 )
 from activecampaign_client.resources import Contacts
+from activecampaign_client.resources import __all__ as resource_names
 
 from ._support import TEST_API_KEY, TEST_API_URL, FakeServer, MockApi, reply
 
@@ -47,11 +50,35 @@ def test_sync_signature_is_the_call_and_its_result(sync_client: ActiveCampaign) 
         "last_name",
         "phone",
         "field_values",
+        "request_options",
     ]
     assert signature.parameters["email"].annotation is str
+    options = signature.parameters["request_options"]
+    assert options.kind is inspect.Parameter.VAR_KEYWORD
+    assert options.annotation == Unpack[RequestOptions]
     assert signature.return_annotation is SyncedContact
     assert inspect.signature(sync_client.tags.list).return_annotation == Listing[Tag]
     assert inspect.signature(sync_client.tags.delete).return_annotation is type(None)
+
+
+def test_every_method_takes_the_request_options(sync_client: ActiveCampaign) -> None:
+    import activecampaign_client.resources as resources
+
+    checked = 0
+    for name in resource_names:
+        cls = getattr(resources, name)
+        for attribute in dir(cls):
+            if attribute.startswith("_"):
+                continue
+            method = getattr(cls, attribute)
+            if type(method).__name__ not in ("api_method", "api_list"):
+                continue
+            last = list(inspect.signature(method._fn).parameters.values())[-1]
+            assert (last.name, last.kind) == ("request_options", last.VAR_KEYWORD), (
+                f"{name}.{attribute}"
+            )
+            checked += 1
+    assert checked >= 50
 
 
 def test_async_signature_says_coroutine(async_client: AsyncActiveCampaign) -> None:
@@ -69,7 +96,7 @@ def test_help_of_a_resource_lists_each_method_with_its_arguments(
     text = pydoc.render_doc(sync_client.contacts, renderer=PLAIN)
     assert "create(self, email: str, *, first_name: str | None = None" in text
     assert "-> activecampaign_client.models.contacts.SyncedContact" in text
-    assert "find_by_email(self, email: str)" in text
+    assert "find_by_email(self, email: str, **request_options: " in text
     assert "One contact by id." in text  # the docstrings too
     async_text = pydoc.render_doc(async_client.contacts, renderer=PLAIN)
     assert "Coroutine[typing.Any, typing.Any, activecampaign_client.models.contacts.Contact]" in (
@@ -80,7 +107,8 @@ def test_help_of_a_resource_lists_each_method_with_its_arguments(
 
 def test_help_of_a_bound_method(sync_client: ActiveCampaign) -> None:
     text = pydoc.render_doc(sync_client.tags.get, renderer=PLAIN)
-    assert "get(tag_id: str | int) -> activecampaign_client.models.catalog.Tag" in text
+    assert "get(tag_id: str | int, **request_options: " in text
+    assert "-> activecampaign_client.models.catalog.Tag" in text
     assert "One tag by id." in text
 
 
