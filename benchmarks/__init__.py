@@ -9,7 +9,11 @@ line:
    transformer's call pattern (``benchmarks.baseline``): requests per event, simulated
    seconds, 429 answers (``benchmarks.delivery``).
 2. An identify import: bulk import against one by one (``bulk_threshold=0``).
-3. CPU: events mapped per second on one core with the network removed
+3. Users who come back: the mixed workload over 600 users (each identifies ~2.5 times,
+   often twice in one batch), and 1,000 identifies of 334 users, both against the
+   transformer pattern, on an account applying bulk imports 5 s after accepting them;
+   and what waiting for those imports costs (polls, simulated seconds).
+4. CPU: events mapped per second on one core with the network removed
    (``benchmarks.cpu``), and the client's overhead per request against raw httpx on a
    loopback server (``benchmarks.loopback``).
 

@@ -15,8 +15,18 @@ from rich.console import Console
 from .cpu import measure_cpu
 from .delivery import baseline_strategy, mapper_strategy, measure_delivery
 from .loopback import LoopbackStats, measure_overhead
-from .report import Results, render
-from .workloads import BATCH_SIZE, LATENCY, RATE_LIMIT, import_events, mixed_events
+from .report import Comparison, Results
+from .table import render
+from .workloads import (
+    BATCH_SIZE,
+    IMPORT_DELAY,
+    LATENCY,
+    RATE_LIMIT,
+    import_events,
+    mixed_events,
+    repeated_import_events,
+    repeated_mixed_events,
+)
 
 __all__ = ["main", "run"]
 
@@ -25,6 +35,21 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--events", type=int, default=10_000, help="mixed workload size")
     parser.add_argument("--contacts", type=int, default=5_000, help="identify import size")
+    parser.add_argument(
+        "--repeated-users", type=int, default=600, help="users of the repeated mixed workload"
+    )
+    parser.add_argument(
+        "--repeated-identifies", type=int, default=1_000, help="repeated-user import size"
+    )
+    parser.add_argument(
+        "--repeated-import-users", type=int, default=334, help="users of the repeated import"
+    )
+    parser.add_argument(
+        "--import-delay",
+        type=float,
+        default=IMPORT_DELAY,
+        help="simulated seconds before an import is applied (repeated-user runs)",
+    )
     parser.add_argument("--batch-size", type=int, default=BATCH_SIZE, help="events per batch")
     parser.add_argument(
         "--latency", type=float, default=LATENCY, help="simulated seconds per answer"
@@ -39,6 +64,7 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.quick:
         args.events, args.contacts = 1_000, 500
+        args.repeated_users, args.repeated_identifies, args.repeated_import_users = 60, 200, 67
         args.cpu_events, args.loopback_requests = 2_000, 100
     return args
 
@@ -47,14 +73,31 @@ def run(args: argparse.Namespace, progress: Console) -> Results:
     """Every measurement, in order; ``progress`` gets one line per step."""
     mixed = mixed_events(args.events, seed=args.seed)
     imports = import_events(args.contacts, seed=args.seed + 1)
+    repeated = repeated_mixed_events(args.events, users=args.repeated_users, seed=args.seed + 2)
+    returning = repeated_import_events(
+        args.repeated_identifies, users=args.repeated_import_users, seed=args.seed + 3
+    )
     options = {"batch_size": args.batch_size, "latency": args.latency}
-    progress.print(f"mixed workload, {len(mixed):,} events: our mapper ...")
-    ours = measure_delivery(mapper_strategy(), mixed, **options)
-    progress.print("mixed workload: RudderStack transformer pattern ...")
-    baseline = measure_delivery(baseline_strategy(), mixed, **options)
+    late = {**options, "import_delay": args.import_delay}
+    ours, reference = mapper_strategy(), baseline_strategy()
+    progress.print(f"mixed workload, {len(mixed):,} events: our mapper, transformer pattern ...")
+    mixed_runs = Comparison(
+        measure_delivery(ours, mixed, **options), measure_delivery(reference, mixed, **options)
+    )
     progress.print(f"identify import, {len(imports):,} contacts: bulk, then one by one ...")
-    bulk = measure_delivery(mapper_strategy(), imports, **options)
-    one_by_one = measure_delivery(mapper_strategy(bulk_threshold=0), imports, **options)
+    import_runs = Comparison(
+        measure_delivery(ours, imports, **options),
+        measure_delivery(mapper_strategy(bulk_threshold=0), imports, **options),
+    )
+    progress.print(f"repeated users, {len(repeated):,} events: ours, transformer pattern ...")
+    repeated_runs = Comparison(
+        measure_delivery(ours, repeated, **late), measure_delivery(reference, repeated, **late)
+    )
+    repeated_instant = measure_delivery(ours, repeated, **options)
+    progress.print(f"repeated-user import, {len(returning):,} identifies ...")
+    returning_runs = Comparison(
+        measure_delivery(ours, returning, **late), measure_delivery(reference, returning, **late)
+    )
     progress.print("CPU: mapping on one core ...")
     cpu = measure_cpu(mixed_events(args.cpu_events, seed=args.seed))
     progress.print("CPU: client overhead on a loopback server ...")
@@ -71,10 +114,24 @@ def run(args: argparse.Namespace, progress: Console) -> Results:
         "latency": args.latency,
         "rate_limit": RATE_LIMIT,
         "seed": args.seed,
+        "repeated_users": args.repeated_users,
+        "repeated_identifies": args.repeated_identifies,
+        "repeated_import_users": args.repeated_import_users,
+        "import_delay": args.import_delay,
         "max_concurrency": 8,
         "python": sys.version.split()[0],
     }
-    return Results(settings, ours, baseline, bulk, one_by_one, cpu, loopback, error)
+    return Results(
+        settings,
+        mixed=mixed_runs,
+        imported=import_runs,
+        repeated=repeated_runs,
+        repeated_import=returning_runs,
+        repeated_instant=repeated_instant,
+        cpu=cpu,
+        loopback=loopback,
+        loopback_error=error,
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import replace
 
 from activecampaign_client import (
     AsyncActiveCampaign,
@@ -35,22 +35,18 @@ from activecampaign_client import (
 )
 from rudder_mapper import DeliveryResult, IdentifyPlan, PagePlan, Plan, TrackPlan
 from rudder_mapper._prepare import Prepared, prepare
-from rudder_mapper.batching import plan_batch
+from rudder_mapper.actions import Applied
+from rudder_mapper.batching import Unit, plan_batch
+from rudder_mapper.catalog import FieldRef
 
 __all__ = ["BaselineDestination", "baseline_operation"]
 
 
-@dataclass(frozen=True)
-class _FieldRef:
-    id: str
-    type: str
-
-
-def _field_refs(fields: list[CustomField], keys: Iterable[str]) -> dict[str, _FieldRef]:
+def _field_refs(fields: list[CustomField], keys: Iterable[str]) -> dict[str, FieldRef]:
     """fieldInfo keys matched to fields by title or personalization tag, as the transformer."""
-    by_name: dict[str, _FieldRef] = {}
+    by_name: dict[str, FieldRef] = {}
     for field in fields:
-        ref = _FieldRef(field.id, field.type or "text")
+        ref = FieldRef(field.id, field.type or "text", field.title)
         for name in (field.title, field.perstag or ""):
             if name:
                 by_name.setdefault(name.strip().casefold(), ref)
@@ -59,7 +55,7 @@ def _field_refs(fields: list[CustomField], keys: Iterable[str]) -> dict[str, _Fi
     }
 
 
-def _identify(client: AsyncActiveCampaign, plan: IdentifyPlan) -> Operation[list[str]]:
+def _identify(client: AsyncActiveCampaign, plan: IdentifyPlan) -> Operation[Applied]:
     synced = yield from client.contacts.sync.operation(
         plan.email, first_name=plan.first_name, last_name=plan.last_name, phone=plan.phone
     )
@@ -85,14 +81,14 @@ def _identify(client: AsyncActiveCampaign, plan: IdentifyPlan) -> Operation[list
     warnings = list(plan.warnings)
     if plan.field_info:
         fields = yield from client.fields.list.operation()
-        refs = _field_refs(fields, [key for key, _ in plan.field_info])
-        values, field_warnings = plan.field_values(refs)
-        warnings += field_warnings
-        yield from client.contacts.sync.operation(plan.email, field_values=values or None)
-    return warnings
+        refs = _field_refs(fields, [entry.key for entry in plan.field_info])
+        resolved = replace(plan, custom_traits=()).resolve_fields(refs)  # fieldInfo only
+        warnings += resolved.warnings
+        yield from client.contacts.sync.operation(plan.email, field_values=resolved.values or None)
+    return Applied(tuple(warnings))
 
 
-def _track(client: AsyncActiveCampaign, plan: TrackPlan) -> Operation[list[str]]:
+def _track(client: AsyncActiveCampaign, plan: TrackPlan) -> Operation[Applied]:
     names = yield from client.event_tracking.list_events.operation()
     if plan.event.casefold() not in {event.name.casefold() for event in names}:
         with contextlib.suppress(UnprocessableEntityError):  # created meanwhile
@@ -100,16 +96,16 @@ def _track(client: AsyncActiveCampaign, plan: TrackPlan) -> Operation[list[str]]
     yield from client.event_tracking.track.operation(
         plan.event, email=plan.email, eventdata=plan.eventdata
     )
-    return list(plan.warnings)
+    return Applied(plan.warnings)
 
 
-def _page(client: AsyncActiveCampaign, plan: PagePlan) -> Operation[list[str]]:
+def _page(client: AsyncActiveCampaign, plan: PagePlan) -> Operation[Applied]:
     with contextlib.suppress(ConflictError, UnprocessableEntityError):  # already whitelisted
         yield from client.site_tracking.add_domain.operation(plan.domain)
-    return list(plan.warnings)
+    return Applied(plan.warnings)
 
 
-def baseline_operation(client: AsyncActiveCampaign, plan: Plan) -> Operation[list[str]]:
+def baseline_operation(client: AsyncActiveCampaign, plan: Plan) -> Operation[Applied]:
     """The transformer's calls for one planned event, as one operation."""
     if isinstance(plan, IdentifyPlan):
         return _identify(client, plan)
@@ -129,10 +125,10 @@ class BaselineDestination:
 
     async def _deliver(self, prepared: Prepared) -> DeliveryResult:
         try:
-            warnings = await self.client.run(baseline_operation(self.client, prepared.plan))
+            applied = await self.client.run(baseline_operation(self.client, prepared.plan))
         except Exception as exc:
             return prepared.failed(exc)
-        return prepared.delivered(warnings)
+        return prepared.delivered(applied)
 
     async def process_batch(self, messages: Iterable[Mapping[str, object]]) -> list[DeliveryResult]:
         """Deliver ``messages``; results in input order, each user's events in order."""
@@ -142,14 +138,15 @@ class BaselineDestination:
         ]
         slots = asyncio.Semaphore(self.max_concurrency)
 
-        async def run_group(group: list[int]) -> None:
+        async def run_group(group: list[Unit]) -> None:
             async with slots:
-                for index in group:
-                    item = items[index]
-                    assert isinstance(item, Prepared)
-                    results[index] = await self._deliver(item)
+                for unit in group:
+                    for index in unit:
+                        item = items[index]
+                        assert isinstance(item, Prepared)
+                        results[index] = await self._deliver(item)
 
-        plan = plan_batch(items, bulk_threshold=0)
+        plan = plan_batch(items, bulk_threshold=0, coalesce=False)
         await asyncio.gather(*(run_group(group) for group in plan.groups))
         return [
             r if r is not None else DeliveryResult(500, False, "not processed") for r in results

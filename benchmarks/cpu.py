@@ -32,10 +32,12 @@ import httpx
 
 from activecampaign_client import ActiveCampaign
 from rudder_mapper import ActiveCampaignDestination
-from rudder_mapper._prepare import Prepared, deliver, prepare
-from rudder_mapper.batching import bulk_import_operation, plan_batch
+from rudder_mapper._batch import BatchRun
+from rudder_mapper._prepare import prepare
+from rudder_mapper.bulk import bulk_import_operation
 from rudder_mapper.catalog import Catalog
 from rudder_mapper.destination import DEFAULT_BULK_THRESHOLD
+from rudder_mapper.limits import DEFAULT_LIMITS
 
 from .canned import CannedJson, CannedTransport
 from .workloads import BATCH_SIZE, seeded_emulator
@@ -80,31 +82,33 @@ class _Mapper:
     """``process_batch``'s work, single-threaded, with instant JSON answers."""
 
     def __init__(self) -> None:
-        self.answers = CannedJson(seeded_emulator(latency=0.0, rate_limit=None))
+        self.answers = CannedJson(seeded_emulator(latency=0.0, rate_limit=None, import_delay=0.0))
         self.catalog = Catalog(self.answers.client, now=time.monotonic)
 
     def run(self, events: Sequence[Any]) -> None:
         answers, catalog = self.answers, self.catalog
-        for batch in _batches(events):
-            items = [prepare(message) for message in batch]
-            plan = plan_batch(items, DEFAULT_BULK_THRESHOLD)
-            if plan.bulk:
-                answers.drive(bulk_import_operation(catalog, items, plan.bulk))
-            for group in plan.groups:
-                for index in group:
-                    item = items[index]
-                    assert isinstance(item, Prepared)
-                    for name in sorted(item.plan.needs):
-                        if not catalog.is_loaded(name):
-                            answers.drive(catalog.load(name))
-                    answers.drive(deliver(item, catalog))
+        for messages in _batches(events):
+            batch = BatchRun(
+                messages,
+                bulk_threshold=DEFAULT_BULK_THRESHOLD,
+                coalesce=True,
+                limits=DEFAULT_LIMITS,
+            )
+            for name in sorted(batch.needs()):
+                if not catalog.is_loaded(name):
+                    answers.drive(catalog.load(name))
+            if batch.plan.bulk:
+                answers.drive(bulk_import_operation(catalog, batch.items, batch.plan.bulk))
+            for group in batch.plan.groups:
+                for unit in group:
+                    answers.drive(batch.operation(unit, catalog))
 
 
 class _EndToEnd:
     """``ActiveCampaignDestination`` on one thread, over an instant httpx transport."""
 
     def __init__(self) -> None:
-        emulator = seeded_emulator(latency=0.0, rate_limit=None)
+        emulator = seeded_emulator(latency=0.0, rate_limit=None, import_delay=0.0)
         self.http = httpx.Client(transport=CannedTransport(emulator))
         self.client = ActiveCampaign(
             emulator.api_url,

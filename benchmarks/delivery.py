@@ -1,8 +1,9 @@
 """Deliver an event stream with one strategy against a fresh emulator, in simulated time.
 
 Each run gets its own emulated account and ``SimulatedClock``: the account enforces
-5 requests/second (429 beyond), answers after ``latency`` simulated seconds, and records
-every request. "Simulated seconds" is how far that clock moved while the stream was
+5 requests/second (429 beyond), answers after ``latency`` simulated seconds, applies bulk
+imports ``import_delay`` simulated seconds after accepting them, and records every
+request. "Simulated seconds" is how far that clock moved while the stream was
 delivered: the time the run would take against a real account with that latency, spent
 almost entirely waiting for the account's rate budget. It costs no real time.
 """
@@ -66,6 +67,7 @@ class DeliveryStats:
     api_requests: int
     tracking_requests: int
     bulk_import_requests: int
+    import_polls: int
     rate_limited: int
     simulated_seconds: float
     wall_seconds: float
@@ -109,6 +111,7 @@ def _stats(
         api_requests=len(recorded) - tracking,
         tracking_requests=tracking,
         bulk_import_requests=sum(1 for r in recorded if r.path.endswith("/import/bulk_import")),
+        import_polls=sum(1 for r in recorded if r.path.endswith("/import/info")),
         rate_limited=sum(1 for r in recorded if r.status == 429),
         simulated_seconds=simulated,
         wall_seconds=wall,
@@ -135,10 +138,12 @@ def measure_delivery(
     *,
     batch_size: int = BATCH_SIZE,
     latency: float = LATENCY,
+    import_delay: float = 0.0,
     emulator: ActiveCampaignEmulator | None = None,
 ) -> DeliveryStats:
-    """Deliver ``events`` in batches of ``batch_size`` on a fresh seeded emulator."""
-    emulator = emulator or seeded_emulator(latency=latency)
+    """Deliver ``events`` in batches of ``batch_size`` on a fresh seeded emulator applying
+    imports ``import_delay`` simulated seconds after accepting them (0: at once)."""
+    emulator = emulator or seeded_emulator(latency=latency, import_delay=import_delay)
     emulator.reset_requests()
     started, wall = emulator.clock.now(), time.perf_counter()
     results = asyncio.run(_deliver(emulator, factory, events, batch_size))

@@ -17,6 +17,8 @@ from .actions import IdentifyPlan, PagePlan, Plan, TrackPlan, plan_message
 from .catalog import Catalog
 from .config import DestinationConfig
 from .destination import ActiveCampaignDestination, AsyncActiveCampaignDestination
+from .imports import ImportWait
+from .limits import MappingLimits
 from .results import DeliveryResult
 
 __all__ = [
@@ -27,6 +29,8 @@ __all__ = [
     "DestinationConfig",
     "EventError",
     "IdentifyPlan",
+    "ImportWait",
+    "MappingLimits",
     "PagePlan",
     "Plan",
     "TrackPlan",

@@ -1,59 +1,60 @@
-"""Pure batch planning: who must go in order, and which identifies go through bulk import.
+"""Pure batch planning: who must go in order, whose identifies merge, which go in bulk.
 
 Events of one user (sharing a ``userId``, ``anonymousId`` or email) are applied in their
-original order; different users run concurrently. When a batch holds ``bulk_threshold``
-or more identify events, those of users with a single identify in the batch go through
-``/import/bulk_import`` (up to 250 contacts per request) instead of a sync, tag and list
-call each; a user's events before its identify run before the import, the rest after,
-so each user's order holds. ActiveCampaign processes imports asynchronously: "delivered"
-then means "accepted into an import", and contacts the import rejects are reported on
-their own events.
+original order; different users run concurrently. The plan is made of *units*, each the
+indices of the events one step delivers: one event, or (``coalesce_identifies``) all the
+identifies of one contact in the batch, merged into one update at the place of the first
+(see ``actions.contact_update``). A user's tracks and pages keep their place around that
+first identify, the one that creates the contact.
+
+When a batch holds ``bulk_threshold`` or more contacts to identify, the identify unit of
+every user with a single one goes through ``/import/bulk_import`` instead of a sync, tag
+and list calls; a user's events before it run before the import, the rest after, so
+each user's order holds. (A user identifying two different emails in one batch stays
+one by one.)
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from activecampaign_client import (
-    ActiveCampaignError,
-    BadRequestError,
-    BulkImportContact,
-    Operation,
-)
-from activecampaign_client.resources.bulk_import import import_chunks
+from activecampaign_client import ActiveCampaignError, Operation
 
 from ._prepare import Prepared
 from .actions import IdentifyPlan, PagePlan, TrackPlan
 from .catalog import Catalog
 from .results import DeliveryResult
 
-__all__ = [
-    "BatchPlan",
-    "bulk_import_operation",
-    "plan_batch",
-    "prime_catalog",
-]
+__all__ = ["BatchPlan", "Unit", "plan_batch", "prime_catalog"]
+
+Unit = tuple[int, ...]
+"""Indices into the batch of the events one step delivers: one event, or one contact's
+identifies merged (in input order)."""
 
 
 @dataclass(frozen=True)
 class BatchPlan:
-    """Indices into the batch, in three phases that keep each user's order.
+    """Units in three phases that keep each user's order.
 
-    ``before``: per-user groups run first (a user's events preceding its bulk identify, and
-    users without one); ``bulk``: identifies imported together; ``after``: per-user groups
-    run once the import was sent (a user's events following its bulk identify).
+    ``before``: per-user sequences run first (a user's units preceding its bulk identify,
+    and users without one); ``bulk``: identify units imported together; ``after``: per-user
+    sequences run once the import was sent.
     """
 
-    bulk: list[int]
-    before: list[list[int]]
-    after: list[list[int]]
+    bulk: list[Unit]
+    before: list[list[Unit]]
+    after: list[list[Unit]]
 
     @property
-    def groups(self) -> list[list[int]]:
-        """Every one-by-one group, in running order."""
+    def groups(self) -> list[list[Unit]]:
+        """Every one-by-one sequence, in running order."""
         return [*self.before, *self.after]
+
+    @property
+    def units(self) -> list[Unit]:
+        """Every unit of the plan."""
+        return [*self.bulk, *(unit for group in self.groups for unit in group)]
 
 
 def _group_by_user(items: Sequence[Prepared | DeliveryResult]) -> list[list[int]]:
@@ -83,124 +84,62 @@ def _group_by_user(items: Sequence[Prepared | DeliveryResult]) -> list[list[int]
     return list(groups.values())
 
 
-def plan_batch(items: Sequence[Prepared | DeliveryResult], bulk_threshold: int) -> BatchPlan:
-    """Split prepared events into per-user groups around one bulk import.
-
-    When the batch holds ``bulk_threshold`` identifies or more, every user's identify goes
-    to the import if it is that user's only identify in the batch (a later sync must not
-    race the import, which ActiveCampaign applies asynchronously). The user's earlier
-    events run before the import and its later ones after, so each user's order holds.
-    """
-    groups = _group_by_user(items)
-
-    def is_identify(index: int) -> bool:
-        return isinstance(_prepared(items[index]).plan, IdentifyPlan)
-
-    identifies = sum(1 for group in groups for i in group if is_identify(i))
-    if not identifies >= bulk_threshold > 0:
-        return BatchPlan(bulk=[], before=groups, after=[])
-    bulk: list[int] = []
-    before: list[list[int]] = []
-    after: list[list[int]] = []
-    for group in groups:
-        found = [position for position, i in enumerate(group) if is_identify(i)]
-        if len(found) != 1:
-            before.append(group)
+def _units(
+    items: Sequence[Prepared | DeliveryResult], group: list[int], coalesce: bool
+) -> tuple[list[Unit], list[int]]:
+    """A user's events as units, and the positions of its identify units."""
+    units: list[Unit] = []
+    identifies: list[int] = []
+    by_email: dict[str, int] = {}
+    for index in group:
+        plan = _prepared(items[index]).plan
+        if not isinstance(plan, IdentifyPlan):
+            units.append((index,))
             continue
-        bulk.append(group[found[0]])
-        before.append(group[: found[0]])
-        after.append(group[found[0] + 1 :])
+        email = plan.email.casefold()
+        position = by_email.get(email) if coalesce else None
+        if position is not None:
+            units[position] += (index,)
+            continue
+        by_email[email] = len(units)
+        identifies.append(len(units))
+        units.append((index,))
+    return units, identifies
+
+
+def plan_batch(
+    items: Sequence[Prepared | DeliveryResult], bulk_threshold: int, *, coalesce: bool = True
+) -> BatchPlan:
+    """Split prepared events into per-user sequences of units around one bulk import.
+
+    When the batch has ``bulk_threshold`` identify units or more, every user's identify
+    unit goes to the import if it is that user's only one (a later sync must not race the
+    import, which ActiveCampaign applies asynchronously).
+    """
+    per_user = [_units(items, group, coalesce) for group in _group_by_user(items)]
+    contacts = sum(len(identifies) for _, identifies in per_user)
+    if not contacts >= bulk_threshold > 0:
+        return BatchPlan(bulk=[], before=[units for units, _ in per_user], after=[])
+    bulk: list[Unit] = []
+    before: list[list[Unit]] = []
+    after: list[list[Unit]] = []
+    for units, identifies in per_user:
+        if len(identifies) != 1:
+            before.append(units)
+            continue
+        [position] = identifies
+        bulk.append(units[position])
+        before.append(units[:position])
+        after.append(units[position + 1 :])
     return BatchPlan(
         bulk=sorted(bulk), before=[g for g in before if g], after=[g for g in after if g]
     )
 
 
-def bulk_contact(
-    plan: IdentifyPlan, refs: Mapping[str, Any]
-) -> tuple[BulkImportContact, list[str]]:
-    """The import entry for one identify plan (fields resolved to ids) and its warnings."""
-    values, warnings = plan.field_values(refs)
-    contact = BulkImportContact.model_validate(
-        {
-            "email": plan.email,
-            "first_name": plan.first_name,
-            "last_name": plan.last_name,
-            "phone": plan.phone,
-            "tags": list(plan.tags) or None,
-            "fields": [{"id": int(k), "value": v} for k, v in values.items()] or None,
-            "subscribe": [{"listid": int(c.list_id)} for c in plan.lists if c.subscribe] or None,
-            "unsubscribe": [{"listid": int(c.list_id)} for c in plan.lists if not c.subscribe]
-            or None,
-        }
-    )
-    return contact, [*plan.warnings, *warnings]
-
-
-def _rejected_positions(error: BadRequestError, size: int) -> dict[int, str]:
-    rejected: dict[int, str] = {}
-    for detail in error.errors:
-        pointer = detail.pointer or ""
-        tail = pointer.rsplit("/", 1)[-1]
-        if pointer.startswith("/contacts/") and tail.isdigit() and int(tail) < size:
-            rejected[int(tail)] = detail.title or str(detail)
-    return rejected
-
-
-def bulk_import_operation(
-    catalog: Catalog, items: Sequence[Prepared | DeliveryResult], indices: list[int]
-) -> Operation[dict[int, DeliveryResult]]:
-    """Import the identifies at ``indices``; a result for each of them, never an exception.
-
-    A 400 listing rejected contacts queues nothing, so the rejected ones get their 400 and
-    the rest are sent again without them. Any other failure fails its chunk (up to 250
-    contacts and 400,000 bytes), with the error's retry flag; other chunks go on.
-    """
-    prepared = {i: _prepared(items[i]) for i in indices}
-    results: dict[int, DeliveryResult] = {}
-    keys = sorted({k for p in prepared.values() for k, _ in _plan(p).field_info})
-    try:
-        refs: Mapping[str, Any] = (yield from catalog.field_refs(keys)) if keys else {}
-    except Exception as exc:
-        return {i: p.failed(exc) for i, p in prepared.items()}
-    entries: dict[int, tuple[BulkImportContact, list[str]]] = {}
-    for index, item in prepared.items():
-        try:
-            entries[index] = bulk_contact(_plan(item), refs)
-        except Exception as exc:
-            results[index] = item.failed(exc)
-    ready = [i for i in indices if i in entries]
-    # Requests within both of ActiveCampaign's caps: 250 contacts, 400,000 bytes.
-    for chunk in import_chunks([entries[i][0] for i in ready]):
-        pending = [ready[position] for position in chunk]
-        while pending:
-            try:
-                yield from catalog.client.bulk_import.import_contacts.operation(
-                    [entries[i][0] for i in pending]
-                )
-            except BadRequestError as error:
-                rejected = _rejected_positions(error, len(pending))
-                if not rejected:
-                    results.update({i: prepared[i].failed(error) for i in pending})
-                    break
-                for position, reason in rejected.items():
-                    index = pending[position]
-                    results[index] = prepared[index].rejected(
-                        f"bulk import rejected the contact: {reason}", entries[index][1]
-                    )
-                pending = [i for p, i in enumerate(pending) if p not in rejected]
-            except Exception as exc:
-                results.update({i: prepared[i].failed(exc) for i in pending})
-                break
-            else:
-                results.update({i: prepared[i].delivered(entries[i][1]) for i in pending})
-                break
-    return results
-
-
 def prime_catalog(
-    catalog: Catalog, items: Sequence[Prepared | DeliveryResult], groups: list[list[int]]
+    catalog: Catalog, items: Sequence[Prepared | DeliveryResult], units: Sequence[Unit]
 ) -> Operation[None]:
-    """Create, one at a time, the tags, event names and domains the batch lacks.
+    """Create, one at a time, the tags, event names and domains the units lack.
 
     Users' events then run concurrently without racing to create the same name (each
     race costs a request and a 422/409). A failure here is left to the event itself,
@@ -208,8 +147,8 @@ def prime_catalog(
     """
     config = catalog.client.config
     can_track = bool(config.actid and config.event_key)  # else tracks fail; register nothing
-    for group in groups:
-        for index in group:
+    for unit in units:
+        for index in unit:
             plan = _prepared(items[index]).plan
             try:
                 if isinstance(plan, TrackPlan):
@@ -225,10 +164,5 @@ def prime_catalog(
 
 
 def _prepared(item: Prepared | DeliveryResult) -> Prepared:
-    assert isinstance(item, Prepared), "only planned events are imported"
+    assert isinstance(item, Prepared), "only planned events are in a batch plan"
     return item
-
-
-def _plan(item: Prepared) -> IdentifyPlan:
-    assert isinstance(item.plan, IdentifyPlan), "only identify events are imported"
-    return item.plan

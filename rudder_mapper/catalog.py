@@ -5,6 +5,10 @@ and fields needs no GET, a known event only its trackcmp call, a known domain no
 A catalog is refreshed when a lookup misses (at most once per ``refresh_interval``) or when
 the API answers that a name we thought new already exists (a concurrent writer).
 
+Loading the domains also checks that site tracking is switched on (``GET /siteTracking``):
+whitelisting domains for an account that tracks no site is a configuration fault, reported
+as one (``ConfigurationError``) rather than as a bad page event.
+
 Loading is an *operation* (see ``activecampaign_client._flow``): the destination runs it
 under a lock so concurrent tasks share one load. Lookups that create missing entries are
 operations too, composed into each event's operation.
@@ -13,6 +17,7 @@ operations too, composed into each event's operation.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -20,6 +25,7 @@ from typing import Any, Literal
 from activecampaign_client import (
     ActiveCampaign,
     AsyncActiveCampaign,
+    ConfigurationError,
     ConflictError,
     CustomField,
     NotFoundError,
@@ -27,10 +33,16 @@ from activecampaign_client import (
     UnprocessableEntityError,
 )
 
-__all__ = ["Catalog", "CatalogName", "FieldRef"]
+__all__ = ["SITE_TRACKING_DISABLED", "Catalog", "CatalogName", "FieldRef", "field_key"]
 
-CatalogName = Literal["tags", "fields", "events", "domains"]
+CatalogName = Literal["tags", "fields", "events", "domains", "lists"]
 Client = ActiveCampaign | AsyncActiveCampaign
+
+SITE_TRACKING_DISABLED = (
+    "site tracking is switched off for this account, so page views cannot be tracked: "
+    "enable site tracking in Website > Site Tracking, or with client.site_tracking.enable()"
+)
+_SEPARATORS = re.compile(r"[\s_-]+")
 
 
 def _is_duplicate(exc: UnprocessableEntityError) -> bool:
@@ -43,9 +55,16 @@ def _is_duplicate(exc: UnprocessableEntityError) -> bool:
 
 
 def _key(name: str) -> str:
-    # ActiveCampaign matches tag names case-insensitively; so do field titles and host names.
+    # ActiveCampaign matches tag names case-insensitively; so do host names.
     # Event names are kept exactly as written: nothing says trackcmp folds their case.
     return name.strip().casefold()
+
+
+def field_key(name: str) -> str:
+    """How a field title, personalization tag or trait name is compared: case-insensitive,
+    ``%`` around a personalization tag ignored, and ``_``, ``-`` and spaces equivalent
+    (``shirt_size``, ``Shirt Size``, ``%SHIRT-SIZE%`` are one name)."""
+    return _SEPARATORS.sub("_", name.strip().strip("%").casefold()).strip("_")
 
 
 @dataclass(frozen=True)
@@ -68,6 +87,7 @@ class Catalog:
     fields: dict[str, FieldRef] = field(default_factory=dict)
     events: set[str] = field(default_factory=set)
     domains: set[str] = field(default_factory=set)
+    lists: set[str] = field(default_factory=set)
     loaded_at: dict[str, float] = field(default_factory=dict)
     _claimed_at: dict[str, float] = field(default_factory=dict, repr=False)
 
@@ -86,7 +106,13 @@ class Catalog:
         elif name == "events":
             events = yield from self.client.event_tracking.list_events.operation()
             self.events = {e.name for e in events}
+        elif name == "lists":
+            lists = yield from self.client.lists.list.operation()
+            self.lists = {m.id for m in lists}
         else:
+            status = yield from self.client.site_tracking.status.operation()
+            if not status.enabled:
+                raise ConfigurationError(SITE_TRACKING_DISABLED)
             domains = yield from self.client.site_tracking.list_domains.operation()
             self.domains = {_key(d.domain) for d in domains}
         self.loaded_at[name] = self.now()
@@ -108,26 +134,42 @@ class Catalog:
         for f in fields:
             ref = FieldRef(id=f.id, type=f.type or "text", title=f.title)
             # Titles first, then personalization tags, so a tag never shadows a title.
-            index.setdefault(_key(f.title), ref)
+            index.setdefault(field_key(f.title), ref)
         for f in fields:
             if f.perstag:
                 ref = FieldRef(id=f.id, type=f.type or "text", title=f.title)
-                index.setdefault(_key(f.perstag), ref)
-                index.setdefault(_key(f"%{f.perstag}%"), ref)
+                index.setdefault(field_key(f.perstag), ref)
         return index
 
     # -- lookups used inside event operations -------------------------------------------
 
     def field_refs(self, keys: list[str]) -> Operation[dict[str, FieldRef]]:
-        """Fields for the given fieldInfo keys (title or perstag, case-insensitive).
+        """Fields for the given fieldInfo keys or trait names (title or personalization tag,
+        compared by ``field_key``).
 
         A miss refreshes the field list once per interval, then unknown keys are left out.
         """
-        found = {k: self.fields[_key(k)] for k in keys if _key(k) in self.fields}
+        found = self._fields_for(keys)
         if len(found) < len(keys) and self._claim("fields", self.refresh_interval):
             yield from self.load("fields")
-            found = {k: self.fields[_key(k)] for k in keys if _key(k) in self.fields}
+            found = self._fields_for(keys)
         return found
+
+    def _fields_for(self, keys: list[str]) -> dict[str, FieldRef]:
+        found: dict[str, FieldRef] = {}
+        for key in keys:
+            ref = self.fields.get(field_key(key))
+            if ref is not None:
+                found[key] = ref
+        return found
+
+    def known_lists(self, list_ids: list[str]) -> Operation[set[str]]:
+        """Which of ``list_ids`` the account has. A miss refreshes the lists once per
+        interval (a list created since we loaded); the rest are not in the account."""
+        missing = not self.lists.issuperset(list_ids)
+        if not self.is_loaded("lists") or (missing and self._claim("lists", self.refresh_interval)):
+            yield from self.load("lists")
+        return self.lists.intersection(list_ids)
 
     def tag_id(self, name: str) -> Operation[str]:
         """The id of tag ``name``, creating the tag if the account does not have it."""
@@ -209,4 +251,5 @@ class Catalog:
             "fields": len({ref.id for ref in self.fields.values()}),
             "events": len(self.events),
             "domains": len(self.domains),
+            "lists": len(self.lists),
         }

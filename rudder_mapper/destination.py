@@ -4,179 +4,153 @@ Both share everything but I/O: an event becomes a plan (pure), the plan an opera
 (pure, see ``activecampaign_client.Operation``), and the client runs it. ``process`` and
 ``process_batch`` never raise for bad input or API failures; every outcome is a
 DeliveryResult, in input order. Batches run users concurrently (``max_concurrency``),
-each user's events in order, and send 10+ identifies through bulk import
-(``bulk_threshold``; 0 disables) — see ``rudder_mapper.batching``.
+each user's events in order; a contact's identifies in one batch are merged into one
+update (``coalesce_identifies``, see ``actions.contact_update``), and 10+ contacts to
+identify go through bulk import (``bulk_threshold``; 0 disables) — see
+``rudder_mapper.batching``. A later identify of a contact whose import ActiveCampaign may
+still be processing waits for it first (``import_wait``, see ``rudder_mapper.imports``).
+
+A batch goes through these steps, the same in both destinations:
+
+1. plan every event, and the batch (``BatchRun``);
+2. load the catalogs its units need, each once; units needing one that failed get that
+   failure (one load per failure per batch);
+3. create, one at a time, the names the one-by-one units lack (``prime_catalog``);
+4. run each user's units that come before its bulk identify, except users identifying a
+   contact in a pending import;
+5. wait for those imports (the time step 4 took is often all it needs); contacts whose
+   import is still pending are deferred (retryable 503); then run the users held back;
+6. the import, then each user's remaining units.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import threading
 import weakref
-from collections.abc import Iterable, Mapping
+from collections.abc import Generator, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from types import TracebackType
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 import httpx
-from typing_extensions import Self, Unpack
+from typing_extensions import Self
 
 from activecampaign_client import ActiveCampaign, AsyncActiveCampaign
 
+from ._batch import import_deferral
+from ._core import (
+    DEFAULT_BULK_THRESHOLD,
+    DEFAULT_MAX_CONCURRENCY,
+    DEFAULT_REFRESH_INTERVAL,
+    DestinationCore,
+)
 from ._prepare import Prepared, deliver, prepare
-from .batching import BatchPlan, bulk_import_operation, plan_batch, prime_catalog
-from .catalog import Catalog, CatalogName
-from .config import ClientOptions, DestinationConfig
+from .batching import Unit, prime_catalog
+from .bulk import bulk_import_operation
+from .catalog import CatalogName
+from .config import ClientOptions
+from .imports import Pause, Step
 from .results import DeliveryResult
 
-__all__ = ["ActiveCampaignDestination", "AsyncActiveCampaignDestination"]
+__all__ = [
+    "DEFAULT_BULK_THRESHOLD",
+    "DEFAULT_MAX_CONCURRENCY",
+    "DEFAULT_REFRESH_INTERVAL",
+    "ActiveCampaignDestination",
+    "AsyncActiveCampaignDestination",
+]
 
-DEFAULT_MAX_CONCURRENCY = 8
-DEFAULT_BULK_THRESHOLD = 10
-DEFAULT_REFRESH_INTERVAL = 60.0
-
-
-class _Batch:
-    """One batch being delivered: prepared items, the plan, and results by index."""
-
-    def __init__(self, messages: Iterable[object], bulk_threshold: int) -> None:
-        self.items = [prepare(message) for message in messages]
-        self.results: list[DeliveryResult | None] = [
-            item if isinstance(item, DeliveryResult) else None for item in self.items
-        ]
-        self.plan: BatchPlan = plan_batch(self.items, bulk_threshold)
-
-    def needs(self) -> frozenset[CatalogName]:
-        """Catalogs the batch's one-by-one events look names up in."""
-        return frozenset(
-            name
-            for group in self.plan.groups
-            for index in group
-            for name in self.prepared(index).plan.needs
-        )
-
-    def prepared(self, index: int) -> Prepared:
-        """The planned event at ``index``."""
-        item = self.items[index]
-        assert isinstance(item, Prepared)
-        return item
-
-    def settle(self, results: Mapping[int, DeliveryResult]) -> None:
-        """Record results by index."""
-        for index, result in results.items():
-            self.results[index] = result
-
-    def fail_bulk(self, exc: BaseException) -> None:
-        """Every bulk-imported event failed with ``exc`` (the import never ran to an end)."""
-        self.settle({i: self.prepared(i).failed(exc) for i in self.plan.bulk})
-
-    def finished(self) -> list[DeliveryResult]:
-        """Results in input order (every index has one by now)."""
-        return [
-            r if r is not None else DeliveryResult(500, False, "not processed")
-            for r in self.results
-        ]
+T = TypeVar("T")
 
 
-C = TypeVar("C", ActiveCampaign, AsyncActiveCampaign)
-
-
-class _DestinationCore(Generic[C]):
-    """What both destinations hold: the client, the account's catalogs, batch settings."""
-
-    def __init__(
-        self,
-        client: C,
-        *,
-        refresh_interval: float = DEFAULT_REFRESH_INTERVAL,
-        max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
-        bulk_threshold: int = DEFAULT_BULK_THRESHOLD,
-        owns_client: bool = False,
-    ) -> None:
-        if isinstance(max_concurrency, bool) or not isinstance(max_concurrency, int):
-            raise TypeError("max_concurrency must be a positive integer")
-        if max_concurrency < 1:
-            raise ValueError("max_concurrency must be a positive integer")
-        if isinstance(bulk_threshold, bool) or not isinstance(bulk_threshold, int):
-            raise TypeError("bulk_threshold must be 0 (never) or a positive integer")
-        if bulk_threshold < 0:
-            raise ValueError("bulk_threshold must be 0 (never) or a positive integer")
-        self.client: C = client
-        self.catalog: Catalog = Catalog(
-            client, now=client.clock.now, refresh_interval=refresh_interval
-        )
-        self.max_concurrency = max_concurrency
-        self.bulk_threshold = bulk_threshold
-        # close() closes the client only when from_config made it; yours stays yours.
-        self.owns_client = owns_client
-        # Threads share one catalog load (the async destination uses an asyncio.Lock).
-        self._catalog_lock = threading.Lock()
-
-
-class ActiveCampaignDestination(_DestinationCore[ActiveCampaign]):
+class ActiveCampaignDestination(DestinationCore[ActiveCampaign, httpx.Client]):
     """Delivers RudderStack messages to ActiveCampaign with a sync client.
 
     Batches use a pool of ``max_concurrency`` threads; the client's limiter keeps them
     all within the account's request budget. Use it as a context manager, or ``close()``.
     """
 
-    @classmethod
-    def from_config(
-        cls,
-        config: Mapping[str, Any],
-        http_client: httpx.Client | None = None,
-        *,
-        refresh_interval: float = DEFAULT_REFRESH_INTERVAL,
-        max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
-        bulk_threshold: int = DEFAULT_BULK_THRESHOLD,
-        **client_options: Unpack[ClientOptions],
-    ) -> ActiveCampaignDestination:
-        """Build from RudderStack's config keys: apiUrl, apiKey, actid, eventKey.
+    @staticmethod
+    def _new_client(
+        arguments: dict[str, Any], http_client: httpx.Client | None, options: ClientOptions
+    ) -> ActiveCampaign:
+        return ActiveCampaign(**arguments, http_client=http_client, **options)
 
-        ``client_options`` go to ``ActiveCampaign`` (timeout, max_retries, ...).
-        """
-        arguments = DestinationConfig.from_mapping(config).client_arguments()
-        client = ActiveCampaign(**arguments, http_client=http_client, **client_options)
-        return cls(
-            client,
-            refresh_interval=refresh_interval,
-            max_concurrency=max_concurrency,
-            bulk_threshold=bulk_threshold,
-            owns_client=True,
-        )
-
-    def _ensure(self, needs: frozenset[CatalogName]) -> None:
+    def _load(self, needs: frozenset[CatalogName]) -> dict[CatalogName, Exception]:
+        """Load the catalogs not loaded yet; the failures, by catalog."""
+        errors: dict[CatalogName, Exception] = {}
         with self._catalog_lock:
             for name in sorted(needs):
                 if not self.catalog.is_loaded(name):
-                    self.client.run(self.catalog.load(name))
+                    try:
+                        self.client.run(self.catalog.load(name))
+                    except Exception as exc:
+                        errors[name] = exc
+        return errors
+
+    def _drive(self, steps: Generator[Step, Any, T]) -> T:
+        """Carry out a pure waiting routine: pauses on the client's clock, operations on
+        the client."""
+        try:
+            step = next(steps)
+            while True:
+                if isinstance(step, Pause):
+                    self.client.clock.sleep(step.seconds)
+                    step = steps.send(None)
+                else:
+                    step = steps.send(self.client.run(step))
+        except StopIteration as stop:
+            result: T = stop.value
+            return result
+
+    def _settle_imports(self, emails: Iterable[str]) -> set[str]:
+        """Wait for pending imports of these contacts; the emails still pending."""
+        emails = list(emails)
+        try:
+            return self._drive(self._settling(emails))
+        except Exception:  # the last net: unsure, hold them back (a retry delivers them)
+            return set(emails)
 
     def _deliver(self, prepared: Prepared) -> DeliveryResult:
         try:
-            self._ensure(prepared.plan.needs)
+            email = self._waits_for_import(prepared)
+            if email is not None and self._settle_imports([email]):
+                return prepared.deferred(import_deferral(email, self.import_wait.timeout))
+            errors = self._load(prepared.plan.needs)
+            if errors:
+                return prepared.failed(next(iter(errors.values())))
             return self.client.run(deliver(prepared, self.catalog))
         except Exception as exc:  # the last net: nothing may escape process()
             return prepared.failed(exc)
 
     def process(self, message: object) -> DeliveryResult:
         """Deliver one message; never raises."""
-        prepared = prepare(message)
+        prepared = prepare(message, self.limits)
         return prepared if isinstance(prepared, DeliveryResult) else self._deliver(prepared)
 
     def process_batch(self, messages: Iterable[object]) -> list[DeliveryResult]:
         """Deliver many messages; results in input order; one failure stops nothing."""
-        batch = _Batch(messages, self.bulk_threshold)
+        batch = self._batch(messages)
+        batch.fail_for_catalogs(self._load(batch.needs()))
         # Failures here are left to the events, whose own runs report them.
         with contextlib.suppress(Exception):
-            self._ensure(batch.needs())
-            self.client.run(prime_catalog(self.catalog, batch.items, batch.plan.groups))
+            units = batch.live(u for group in batch.plan.groups for u in group)
+            self.client.run(prime_catalog(self.catalog, batch.items, units))
+        emails = batch.identify_emails()
+        ready, held = batch.hold_back(self.imports.blocked(emails))
 
-        def run_group(group: list[int]) -> None:
-            for index in group:
-                batch.results[index] = self._deliver(batch.prepared(index))
+        def run_unit(unit: Unit) -> None:
+            try:
+                batch.settle(self.client.run(batch.operation(unit, self.catalog)))
+            except Exception as exc:  # the last net: nothing may escape process_batch()
+                batch.fail([unit], exc)
 
-        def run_groups(groups: list[list[int]]) -> None:
+        def run_group(group: list[Unit]) -> None:
+            for unit in batch.live(group):
+                run_unit(unit)
+
+        def run_groups(groups: list[list[Unit]]) -> None:
             if self.max_concurrency == 1 or len(groups) <= 1:
                 for group in groups:
                     run_group(group)
@@ -184,16 +158,18 @@ class ActiveCampaignDestination(_DestinationCore[ActiveCampaign]):
             with ThreadPoolExecutor(self.max_concurrency) as pool:
                 list(pool.map(run_group, groups))
 
-        run_groups(batch.plan.before)
-        if batch.plan.bulk:
+        run_groups(ready)
+        batch.defer(self._settle_imports(emails), self.import_wait.timeout)
+        run_groups(held)
+        bulk = batch.live(batch.plan.bulk)
+        if bulk:
             try:
-                batch.settle(
-                    self.client.run(
-                        bulk_import_operation(self.catalog, batch.items, batch.plan.bulk)
-                    )
-                )
+                outcome = self.client.run(bulk_import_operation(self.catalog, batch.items, bulk))
             except Exception as exc:  # the import reports per event; this is the last net
-                batch.fail_bulk(exc)
+                batch.fail(bulk, exc)
+            else:
+                batch.settle(outcome.results)
+                self._remember(outcome)
         run_groups(batch.plan.after)
         return batch.finished()
 
@@ -214,7 +190,7 @@ class ActiveCampaignDestination(_DestinationCore[ActiveCampaign]):
         self.close()
 
 
-class AsyncActiveCampaignDestination(_DestinationCore[AsyncActiveCampaign]):
+class AsyncActiveCampaignDestination(DestinationCore[AsyncActiveCampaign, httpx.AsyncClient]):
     """Delivers RudderStack messages to ActiveCampaign with an async client.
 
     Batches run up to ``max_concurrency`` users' event sequences at once; the client's
@@ -222,78 +198,105 @@ class AsyncActiveCampaignDestination(_DestinationCore[AsyncActiveCampaign]):
     ``async with``, or ``await aclose()``.
     """
 
+    @staticmethod
+    def _new_client(
+        arguments: dict[str, Any], http_client: httpx.AsyncClient | None, options: ClientOptions
+    ) -> AsyncActiveCampaign:
+        return AsyncActiveCampaign(**arguments, http_client=http_client, **options)
+
     # One lock per event loop, made on first use there: an asyncio.Lock belongs to one loop,
     # and a destination may outlive it (one asyncio.run per batch, per-test loops).
     _loop_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] | None = None
 
-    @classmethod
-    def from_config(
-        cls,
-        config: Mapping[str, Any],
-        http_client: httpx.AsyncClient | None = None,
-        *,
-        refresh_interval: float = DEFAULT_REFRESH_INTERVAL,
-        max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
-        bulk_threshold: int = DEFAULT_BULK_THRESHOLD,
-        **client_options: Unpack[ClientOptions],
-    ) -> AsyncActiveCampaignDestination:
-        """Build from RudderStack's config keys: apiUrl, apiKey, actid, eventKey.
-
-        ``client_options`` go to ``AsyncActiveCampaign`` (timeout, max_retries, ...).
-        """
-        arguments = DestinationConfig.from_mapping(config).client_arguments()
-        client = AsyncActiveCampaign(**arguments, http_client=http_client, **client_options)
-        return cls(
-            client,
-            refresh_interval=refresh_interval,
-            max_concurrency=max_concurrency,
-            bulk_threshold=bulk_threshold,
-            owns_client=True,
-        )
-
-    async def _ensure(self, needs: frozenset[CatalogName]) -> None:
+    async def _load(self, needs: frozenset[CatalogName]) -> dict[CatalogName, Exception]:
+        """Load the catalogs not loaded yet; the failures, by catalog."""
         if self._loop_locks is None:
             self._loop_locks = weakref.WeakKeyDictionary()
         lock = self._loop_locks.setdefault(asyncio.get_running_loop(), asyncio.Lock())
+        errors: dict[CatalogName, Exception] = {}
         async with lock:
             for name in sorted(needs):
                 if not self.catalog.is_loaded(name):
-                    await self.client.run(self.catalog.load(name))
+                    try:
+                        await self.client.run(self.catalog.load(name))
+                    except Exception as exc:
+                        errors[name] = exc
+        return errors
+
+    async def _drive(self, steps: Generator[Step, Any, T]) -> T:
+        """Carry out a pure waiting routine: pauses on the client's clock, operations on
+        the client."""
+        try:
+            step = next(steps)
+            while True:
+                if isinstance(step, Pause):
+                    await self.client.clock.asleep(step.seconds)
+                    step = steps.send(None)
+                else:
+                    step = steps.send(await self.client.run(step))
+        except StopIteration as stop:
+            result: T = stop.value
+            return result
+
+    async def _settle_imports(self, emails: Iterable[str]) -> set[str]:
+        """Wait for pending imports of these contacts; the emails still pending."""
+        emails = list(emails)
+        try:
+            return await self._drive(self._settling(emails))
+        except Exception:  # the last net: unsure, hold them back (a retry delivers them)
+            return set(emails)
 
     async def _deliver(self, prepared: Prepared) -> DeliveryResult:
         try:
-            await self._ensure(prepared.plan.needs)
+            email = self._waits_for_import(prepared)
+            if email is not None and await self._settle_imports([email]):
+                return prepared.deferred(import_deferral(email, self.import_wait.timeout))
+            errors = await self._load(prepared.plan.needs)
+            if errors:
+                return prepared.failed(next(iter(errors.values())))
             return await self.client.run(deliver(prepared, self.catalog))
         except Exception as exc:  # the last net: nothing may escape process()
             return prepared.failed(exc)
 
     async def process(self, message: object) -> DeliveryResult:
         """Deliver one message; never raises."""
-        prepared = prepare(message)
+        prepared = prepare(message, self.limits)
         return prepared if isinstance(prepared, DeliveryResult) else await self._deliver(prepared)
 
     async def process_batch(self, messages: Iterable[object]) -> list[DeliveryResult]:
         """Deliver many messages concurrently; results in input order; one failure stops
         nothing; each user's events are applied in their original order."""
-        batch = _Batch(messages, self.bulk_threshold)
+        batch = self._batch(messages)
+        batch.fail_for_catalogs(await self._load(batch.needs()))
         # Failures here are left to the events, whose own runs report them.
         with contextlib.suppress(Exception):
-            await self._ensure(batch.needs())
-            await self.client.run(prime_catalog(self.catalog, batch.items, batch.plan.groups))
+            units = batch.live(u for group in batch.plan.groups for u in group)
+            await self.client.run(prime_catalog(self.catalog, batch.items, units))
+        emails = batch.identify_emails()
+        ready, held = batch.hold_back(self.imports.blocked(emails))
         slots = asyncio.Semaphore(self.max_concurrency)
 
-        async def run_group(group: list[int]) -> None:
+        async def run_group(group: list[Unit]) -> None:
             async with slots:
-                for index in group:
-                    batch.results[index] = await self._deliver(batch.prepared(index))
+                for unit in batch.live(group):
+                    try:
+                        batch.settle(await self.client.run(batch.operation(unit, self.catalog)))
+                    except Exception as exc:  # the last net: nothing may escape
+                        batch.fail([unit], exc)
 
-        await asyncio.gather(*(run_group(group) for group in batch.plan.before))
-        if batch.plan.bulk:
+        await asyncio.gather(*(run_group(group) for group in ready))
+        batch.defer(await self._settle_imports(emails), self.import_wait.timeout)
+        await asyncio.gather(*(run_group(group) for group in held))
+        bulk = batch.live(batch.plan.bulk)
+        if bulk:
             try:
-                imported = bulk_import_operation(self.catalog, batch.items, batch.plan.bulk)
-                batch.settle(await self.client.run(imported))
+                imported = bulk_import_operation(self.catalog, batch.items, bulk)
+                outcome = await self.client.run(imported)
             except Exception as exc:  # the import reports per event; this is the last net
-                batch.fail_bulk(exc)
+                batch.fail(bulk, exc)
+            else:
+                batch.settle(outcome.results)
+                self._remember(outcome)
         await asyncio.gather(*(run_group(group) for group in batch.plan.after))
         return batch.finished()
 

@@ -44,6 +44,10 @@ class DeliveryResult:
     """True when a track event failed after trackcmp.net may have recorded it (a timeout,
     a reset or a 5xx once sent): replaying it may count it twice. Pipelines wanting at most
     once drop these instead of retrying; at least once, retry them."""
+    unmapped: tuple[str, ...] = ()
+    """Custom traits of a delivered identify that no custom field of the account matches
+    (by title or personalization tag), by path (``traits.shirt_size``): not stored. Not a
+    warning: most traits are not meant for ActiveCampaign."""
 
     @property
     def delivered(self) -> bool:
@@ -56,9 +60,15 @@ class DeliveryResult:
         return not self.delivered and not self.retryable
 
     @classmethod
-    def ok(cls, warnings: list[str] | tuple[str, ...] = (), **context: Any) -> DeliveryResult:
+    def ok(
+        cls,
+        warnings: list[str] | tuple[str, ...] = (),
+        *,
+        unmapped: tuple[str, ...] = (),
+        **context: Any,
+    ) -> DeliveryResult:
         """A delivered event."""
-        return cls(status_code=200, warnings=tuple(warnings), **context)
+        return cls(status_code=200, warnings=tuple(warnings), unmapped=unmapped, **context)
 
     @classmethod
     def from_exception(cls, exc: BaseException, **context: Any) -> DeliveryResult:

@@ -104,11 +104,27 @@ class BulkImportResult(ApiModel):
 
 
 class BulkImportInfo(ApiModel):
-    """Progress of one batch: ids of imported contacts and the rejected entries."""
+    """Progress of one batch: ids of imported contacts and the rejected entries.
+
+    ``status`` is ``waiting``, ``claimed``, ``active``, ``completed``, ``failed`` or
+    ``interrupted`` (ActiveCampaign's documented values); ``""`` when the API answered
+    ``false``, which it documents for a batch asked about within a second of its import
+    (no status set yet).
+    """
 
     status: str
     success: list[Id] = Field(default_factory=list)
     failure: list[str] = Field(default_factory=list)
+
+    @field_validator("status", mode="before")
+    @classmethod
+    def _not_set_yet(cls, value: Any) -> Any:
+        return "" if value is False else value
+
+    @property
+    def finished(self) -> bool:
+        """Whether the batch will change nothing more: completed, failed or interrupted."""
+        return self.status.strip().lower() in ("completed", "failed", "interrupted")
 
 
 class BulkImportDay(ApiModel):

@@ -14,6 +14,7 @@ from .._clock import Clock
 from .._config import normalize_api_url
 from ._clock import SimulatedClock
 from ._faults import FaultPlan
+from ._handlers_import import apply_due_imports
 from ._handlers_tracking import valid_domain
 from ._limits import SlidingWindow
 from ._records import EmulatedContact, TrackedEventRecord
@@ -57,6 +58,8 @@ class ActiveCampaignEmulator:
     enforces ``rate_limit`` requests per second (None: no limit) on ``clock`` — a
     ``SimulatedClock`` unless given — and injects faults planned on ``faults``.
     ``latency`` is the simulated time each answer takes; ``seed`` fixes generated ids.
+    ``import_delay`` is how long after it is accepted a bulk import is applied (0: at
+    once; ``GET /import/info`` says ``active`` until then, ``completed`` after).
 
         emu = ActiveCampaignEmulator()
         with emu.client() as ac:
@@ -75,6 +78,7 @@ class ActiveCampaignEmulator:
         rate_limit: float | None = 5.0,
         seed: int = 0,
         latency: float = 0.0,
+        import_delay: float = 0.0,
     ) -> None:
         origin = normalize_api_url(api_url)
         self.api_url: str = str(origin).rstrip("/")
@@ -97,9 +101,29 @@ class ActiveCampaignEmulator:
         self._router = Router(self._state, window)
         self._requests: list[RecordedRequest] = []
         self._lock = threading.RLock()
+        self.import_delay = import_delay
 
     def __repr__(self) -> str:
         return f"ActiveCampaignEmulator(api_url={self.api_url!r})"
+
+    @property
+    def import_delay(self) -> float:
+        """Seconds (simulated) between accepting a bulk import and applying it; settable,
+        for imports accepted from then on."""
+        return self._state.import_delay
+
+    @import_delay.setter
+    def import_delay(self, seconds: float) -> None:
+        if not seconds >= 0:
+            raise ValueError(f"import_delay must be 0 or more seconds, got {seconds!r}")
+        with self._lock:
+            self._state.import_delay = float(seconds)
+
+    def pending_imports(self) -> int:
+        """Bulk imports accepted and not applied yet (at the clock's current time)."""
+        with self._lock:
+            apply_due_imports(self._state)
+            return len(self._state.import_queue)
 
     # -- wiring -------------------------------------------------------------------
 
@@ -158,6 +182,7 @@ class ActiveCampaignEmulator:
                 self._record(parsed, request, now, outcome, "unknown_host")
                 return outcome
             parsed = parse_request(request, self._host)
+            apply_due_imports(self._state)  # what was due before this request arrived
             kind = self.faults.choose(parsed.method, host, parsed.path, now)
             if kind is None:
                 outcome = Outcome(self._router.respond(parsed), delay=self.latency)
@@ -270,19 +295,22 @@ class ActiveCampaignEmulator:
     # -- inspection ---------------------------------------------------------------
 
     def contacts(self) -> list[EmulatedContact]:
-        """Snapshots of every contact, in creation order."""
+        """Snapshots of every contact, in creation order (imports due applied first)."""
         with self._lock:
+            apply_due_imports(self._state)
             return self._state.snapshots(self._state.contacts.values())
 
     def contact(self, email: str) -> EmulatedContact | None:
         """A snapshot of the contact with this email (case-insensitive), or None."""
         with self._lock:
+            apply_due_imports(self._state)
             found = self._state.contact_by_email(email)
             return self._state.snapshots([found])[0] if found is not None else None
 
     def tags(self) -> dict[str, str]:
         """Tag id to tag name."""
         with self._lock:
+            apply_due_imports(self._state)
             return {t.id: t.name for t in self._state.tags.values()}
 
     def fields(self) -> dict[str, str]:

@@ -1,8 +1,15 @@
-"""Bulk import: validated as a whole, then applied at once (so every batch is ``completed``).
+"""Bulk import: validated as a whole when received, applied ``import_delay`` later.
 
 Limits: 1 to 250 contacts a request; 100 requests a minute for multi-contact batches and
 20 a minute for single-contact ones. Beyond that the API answers (as documented) a 400
 ``{"success": 0, "message": "Rate limit exceeded.", "failureReasons": ["Up to 100 ..."]}``.
+
+An accepted import is queued and applied, in the order received, once simulated time
+reaches its acceptance plus the account's ``import_delay`` (0: at once). ``GET
+/import/info`` follows it as the documentation describes: ``false`` for the status within
+the first second (no status set yet), then ``active``, then ``completed`` with the ids.
+Imports due are applied before any request is served or any state is inspected, so nothing
+can observe the account between the moment one is due and its application.
 """
 
 from __future__ import annotations
@@ -14,7 +21,7 @@ from ._records import ContactRecord, ImportBatch
 from ._state import AccountState, valid_email
 from ._wire import EmuRequest, EmuResponse, bad_request, json_response
 
-__all__ = ["MAX_IMPORT_CONTACTS", "ROUTES"]
+__all__ = ["MAX_IMPORT_CONTACTS", "ROUTES", "apply_due_imports"]
 
 MAX_IMPORT_CONTACTS = 250
 
@@ -105,22 +112,41 @@ def bulk_import(state: AccountState, request: EmuRequest) -> EmuResponse:
             "failureReasons": reasons,
         }
         return EmuResponse(400, body)
-    applied = [_apply(state, contact) for contact in contacts]
+    now = state.now()
     batch = ImportBatch(
         id=state.new_uuid(),
         for_date=state.datetime().date().isoformat(),
-        contacts=len(applied),
-        success=[contact.id for contact in applied],
+        contacts=len(contacts),
+        accepted=now,
+        due=now + state.import_delay,
+        payload=contacts,
         callback=callback,
     )
     state.batches[batch.id] = batch
+    state.import_queue.append(batch.id)
+    apply_due_imports(state)
     body = {
         "Success": 1,
-        "queued_contacts": len(applied),
+        "queued_contacts": len(contacts),
         "batchId": batch.id,
         "message": "Contact import queued",
     }
     return json_response(body)
+
+
+def apply_due_imports(state: AccountState) -> None:
+    """Apply the queued imports whose time has come, first received first."""
+    queue = state.import_queue
+    now = state.now()
+    while queue and state.batches[queue[0]].due <= now:
+        batch = state.batches[queue.popleft()]
+        batch.success = [_apply(state, contact).id for contact in batch.payload]
+        batch.payload = []
+        batch.applied = True
+
+
+# ActiveCampaign documents ``false`` for a batch asked about within a second of its import.
+_NO_STATUS_YET = 1.0
 
 
 def import_info(state: AccountState, request: EmuRequest) -> EmuResponse:
@@ -131,23 +157,31 @@ def import_info(state: AccountState, request: EmuRequest) -> EmuResponse:
     batch = state.batches.get(batch_id)
     if batch is None:
         return EmuResponse(404, {"success": 0, "message": f"No batch found with id {batch_id}"})
-    return json_response(
-        {"status": "completed", "success": batch.success, "failure": batch.failure}
-    )
+    if batch.applied:
+        return json_response(
+            {"status": "completed", "success": batch.success, "failure": batch.failure}
+        )
+    status: str | bool = "active" if state.now() - batch.accepted >= _NO_STATUS_YET else False
+    return json_response({"status": status, "success": [], "failure": []})
 
 
 def import_overview(state: AccountState, request: EmuRequest) -> EmuResponse:
-    """GET /import/bulk_import: batches and contacts per day (counts as strings)."""
-    days: dict[str, list[int]] = {}
+    """GET /import/bulk_import: batches and contacts per day (counts as strings), still
+    outstanding or completed."""
+    days: dict[tuple[bool, str], list[int]] = {}
     for batch in state.batches.values():
-        day = days.setdefault(batch.for_date, [0, 0])
+        day = days.setdefault((batch.applied, batch.for_date), [0, 0])
         day[0] += 1
         day[1] += batch.contacts
-    completed = [
-        {"forDate": date, "batches": str(batches), "contacts": str(count)}
-        for date, (batches, count) in sorted(days.items())
-    ]
-    return json_response({"outstanding": [], "recentlyCompleted": completed})
+
+    def per_day(applied: bool) -> list[dict[str, str]]:
+        return [
+            {"forDate": date, "batches": str(batches), "contacts": str(count)}
+            for (done, date), (batches, count) in sorted(days.items())
+            if done is applied
+        ]
+
+    return json_response({"outstanding": per_day(False), "recentlyCompleted": per_day(True)})
 
 
 ROUTES = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 __all__ = [
     "ContactListRecord",
@@ -141,11 +142,16 @@ class DomainRecord:
 
 @dataclass
 class ImportBatch:
-    """One accepted bulk import: applied at once, so always ``completed``."""
+    """One accepted bulk import: its contacts, queued until ``due`` (simulated time), then
+    applied (``applied``), after which ``success`` holds the imported contacts' ids."""
 
     id: str
     for_date: str
     contacts: int
+    accepted: float = 0.0
+    due: float = 0.0
+    payload: list[dict[str, Any]] = field(default_factory=list, repr=False)
+    applied: bool = False
     success: list[str] = field(default_factory=list)
     failure: list[str] = field(default_factory=list)
     callback: dict[str, object] | None = None

@@ -11,6 +11,7 @@ import itertools
 import random
 import re
 import uuid
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 
 from ._limits import SlidingWindow
@@ -73,6 +74,10 @@ class AccountState:
         self.contact_lists: dict[str, ContactListRecord] = {}
         self.domains: dict[str, DomainRecord] = {}
         self.batches: dict[str, ImportBatch] = {}
+        # Accepted imports not yet applied, first received first; applied this many
+        # seconds after acceptance (0: at once).
+        self.import_queue: deque[str] = deque()
+        self.import_delay = 0.0
         self.event_names: list[str] = []
         self.tracked_events: list[TrackedEventRecord] = []
         self.event_tracking_enabled = True

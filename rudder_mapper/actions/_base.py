@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Protocol
 
 from activecampaign_client import Operation
@@ -10,10 +11,19 @@ from activecampaign_client import Operation
 from .._errors import EventError
 from ..catalog import Catalog, CatalogName
 
-__all__ = ["Plan", "validate_email"]
+__all__ = ["Applied", "Plan", "validate_email"]
 
 # Any character str.isspace() accepts (re's \s is the same Unicode class).
 _SPACE = re.compile(r"\s")
+
+
+@dataclass(frozen=True)
+class Applied:
+    """What a plan's calls left out: ``warnings`` (values not applied, and why) and
+    ``unmapped`` (custom traits no custom field of the account matches, by path)."""
+
+    warnings: tuple[str, ...] = ()
+    unmapped: tuple[str, ...] = ()
 
 
 class Plan(Protocol):
@@ -33,8 +43,8 @@ class Plan(Protocol):
         """The planned calls, one line each, for dry runs."""
         ...
 
-    def operation(self, catalog: Catalog) -> Operation[list[str]]:
-        """Perform the calls; returns warnings found on the way."""
+    def operation(self, catalog: Catalog) -> Operation[Applied]:
+        """Perform the calls; returns what was left out on the way."""
         ...
 
 

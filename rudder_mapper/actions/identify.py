@@ -4,29 +4,37 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from activecampaign_client import Operation
 
 from .._errors import EventError
-from ..catalog import Catalog, CatalogName
-from ..events import Message, describe_type, preview, scalar_text
+from ..catalog import Catalog, CatalogName, FieldRef
+from ..events import Message
+from ..limits import DEFAULT_LIMITS, MappingLimits
 from ..values import ValueProblem, field_value_text
-from ._base import validate_email
+from ._base import Applied, validate_email
+from .contact_update import apply_identifies
+from .traits import (
+    FieldInput,
+    ListChange,
+    read_custom_traits,
+    read_field_info,
+    read_lists,
+    read_tags,
+    trait_scopes,
+)
 
-__all__ = ["IdentifyPlan", "ListChange", "plan_identify"]
-
-_SUBSCRIBE = {"subscribe": True, "subscribed": True, "active": True}
-_UNSUBSCRIBE = {"unsubscribe": False, "unsubscribed": False, "inactive": False}
-_STATUSES = {**_SUBSCRIBE, **_UNSUBSCRIBE}
+__all__ = ["FieldValues", "IdentifyPlan", "ListChange", "plan_identify"]
 
 
 @dataclass(frozen=True)
-class ListChange:
-    """Subscribe the contact to a list, or unsubscribe it."""
+class FieldValues:
+    """An identify's custom field values resolved against the account's fields."""
 
-    list_id: str
-    subscribe: bool
+    values: dict[str, str]
+    """``{field_id: text}``; an explicit ``fieldInfo`` key wins over a custom trait."""
+    warnings: list[str]
+    unmapped: list[str]
 
 
 @dataclass(frozen=True)
@@ -38,9 +46,10 @@ class IdentifyPlan:
     last_name: str | None
     phone: str | None
     tags: tuple[str, ...]
-    field_info: tuple[tuple[str, Any], ...]
+    field_info: tuple[FieldInput, ...]
     lists: tuple[ListChange, ...]
     warnings: tuple[str, ...]
+    custom_traits: tuple[FieldInput, ...] = ()
 
     @property
     def needs(self) -> frozenset[CatalogName]:
@@ -48,16 +57,23 @@ class IdentifyPlan:
         needed: set[CatalogName] = set()
         if self.tags:
             needed.add("tags")
-        if self.field_info:
+        if self.field_info or self.custom_traits:
             needed.add("fields")
         return frozenset(needed)
+
+    @property
+    def field_keys(self) -> list[str]:
+        """Every name to look up among the account's custom fields."""
+        return [entry.key for entry in (*self.custom_traits, *self.field_info)]
 
     def describe(self) -> list[str]:
         """One line per planned call."""
         names = " ".join(p for p in (self.first_name, self.last_name) if p)
         lines = [f"POST /api/3/contact/sync {self.email}" + (f" ({names})" if names else "")]
         if self.field_info:
-            lines[0] += " fields: " + ", ".join(k for k, _ in self.field_info)
+            lines[0] += " fields: " + ", ".join(entry.key for entry in self.field_info)
+        if self.custom_traits:
+            lines[0] += " traits: " + ", ".join(entry.key for entry in self.custom_traits)
         lines += [f"POST /api/3/contactTags tag {t!r}" for t in self.tags]
         lines += [
             f"POST /api/3/contactLists list {c.list_id} "
@@ -66,49 +82,44 @@ class IdentifyPlan:
         ]
         return lines
 
-    def field_values(self, refs: Mapping[str, Any]) -> tuple[dict[str, str], list[str]]:
-        """``{field_id: text}`` for the fieldInfo keys found in ``refs``, and warnings."""
+    def resolve_fields(self, refs: Mapping[str, FieldRef]) -> FieldValues:
+        """Field values for the keys found in ``refs`` (see ``Catalog.field_refs``).
+
+        Custom traits matching no field are *unmapped* (listed, not a warning: most traits
+        are not meant for a field); an unknown ``fieldInfo`` key, or a value a field cannot
+        hold, is a warning.
+        """
         values: dict[str, str] = {}
         warnings: list[str] = []
-        for key, value in self.field_info:
-            ref = refs.get(key)
+        unmapped: list[str] = []
+        for entry in self.custom_traits:
+            ref = refs.get(entry.key)
+            if ref is None:
+                unmapped.append(entry.path)
+            else:
+                _store(values, warnings, entry, ref)
+        for entry in self.field_info:  # after the custom traits: an explicit key wins
+            ref = refs.get(entry.key)
             if ref is None:
                 warnings.append(
-                    f"traits.fieldInfo.{key}: no custom field with this title or "
-                    "personalization tag; create it in ActiveCampaign (value not stored)"
+                    f"{entry.path}: no custom field with this title or personalization tag; "
+                    "create it in ActiveCampaign (value not stored)"
                 )
-                continue
-            try:
-                values[ref.id] = field_value_text(value, ref.type)
-            except ValueProblem as exc:
-                warnings.append(f"traits.fieldInfo.{key}: {exc} (value not stored)")
-        return values, warnings
-
-    def operation(self, catalog: Catalog) -> Operation[list[str]]:
-        """Upsert the contact with its fields, then link tags and set list statuses."""
-        client = catalog.client
-        warnings = list(self.warnings)
-        field_values: dict[str, str] = {}
-        if self.field_info:
-            refs = yield from catalog.field_refs([k for k, _ in self.field_info])
-            field_values, field_warnings = self.field_values(refs)
-            warnings += field_warnings
-        synced = yield from client.contacts.sync.operation(
-            self.email,
-            first_name=self.first_name,
-            last_name=self.last_name,
-            phone=self.phone,
-            field_values=field_values or None,
-        )
-        contact_id = synced.contact.id
-        for name in self.tags:
-            yield from catalog.link_tag(contact_id, name)
-        for change in self.lists:
-            if change.subscribe:
-                yield from client.contact_lists.subscribe.operation(contact_id, change.list_id)
             else:
-                yield from client.contact_lists.unsubscribe.operation(contact_id, change.list_id)
-        return warnings
+                _store(values, warnings, entry, ref)
+        return FieldValues(values, warnings, unmapped)
+
+    def operation(self, catalog: Catalog) -> Operation[Applied]:
+        """Upsert the contact with its fields, then link tags and set list statuses."""
+        [applied] = yield from apply_identifies([self], catalog)
+        return applied
+
+
+def _store(values: dict[str, str], warnings: list[str], entry: FieldInput, ref: FieldRef) -> None:
+    try:
+        values[ref.id] = field_value_text(entry.value, ref.type)
+    except ValueProblem as exc:
+        warnings.append(f"{entry.path}: {exc} (value not stored)")
 
 
 def _trait(message: Message, *names: str) -> tuple[str, str] | None:
@@ -116,78 +127,7 @@ def _trait(message: Message, *names: str) -> tuple[str, str] | None:
     return message.first_text(*paths, max_length=255)
 
 
-def _tags(message: Message) -> tuple[str, ...]:
-    for path in ("traits.tags", "context.traits.tags"):
-        raw = message.lookup(path)
-        if raw is None:
-            continue
-        items = [raw] if isinstance(raw, str) else raw
-        if not isinstance(items, list):
-            raise EventError(path, f"must be an array of tag names, got {describe_type(raw)}")
-        seen: dict[str, str] = {}
-        for index, item in enumerate(items):
-            if isinstance(item, bool) or not isinstance(item, (str, int)):
-                raise EventError(f"{path}[{index}]", f"must be a string, got {describe_type(item)}")
-            name = scalar_text(item, f"{path}[{index}]").strip()
-            if not name:
-                continue
-            if len(name) > 255 or any(c in name for c in "\r\n\x00"):
-                raise EventError(f"{path}[{index}]", "must be one line of at most 255 characters")
-            seen.setdefault(name.casefold(), name)
-        return tuple(seen.values())
-    return ()
-
-
-def _field_info(message: Message) -> tuple[tuple[str, Any], ...]:
-    for path in ("traits.fieldInfo", "context.traits.fieldInfo"):
-        info = message.obj(path)
-        if info is not None:
-            keys = [(k, v) for k, v in info.items() if isinstance(k, (int, str))]
-            named = [(scalar_text(k, path), v) for k, v in keys]
-            return tuple((k, v) for k, v in named if v is not None and k.strip())
-    return ()
-
-
-def _list_id(raw: Any, path: str) -> str:
-    if isinstance(raw, int) and not isinstance(raw, bool):
-        text = str(raw) if 0 <= raw < 10**18 else ""
-    else:
-        text = raw.strip() if isinstance(raw, str) else ""
-    # The client's rule for ids (ASCII digits, at most 18): refused here, before any call.
-    if not (text.isascii() and text.isdigit() and len(text) <= 18):
-        raise EventError(path, f"must be a numeric list id, got {preview(raw)}")
-    return text
-
-
-def _lists(message: Message) -> tuple[tuple[ListChange, ...], list[str]]:
-    for path in ("traits.lists", "context.traits.lists"):
-        raw = message.lookup(path)
-        if raw is None:
-            continue
-        entries = [raw] if isinstance(raw, Mapping) else raw
-        if not isinstance(entries, list):
-            raise EventError(path, f"must be an object or an array, got {describe_type(raw)}")
-        changes: list[ListChange] = []
-        warnings: list[str] = []
-        for index, entry in enumerate(entries):
-            where = f"{path}[{index}]" if isinstance(raw, list) else path
-            if not isinstance(entry, Mapping):
-                raise EventError(where, f"must be an object, got {describe_type(entry)}")
-            list_id = _list_id(entry.get("id"), f"{where}.id")
-            status = entry.get("status")
-            subscribe = _STATUSES.get(status.strip().lower()) if isinstance(status, str) else None
-            if subscribe is None:
-                warnings.append(
-                    f"{where}.status: {preview(status)} is not subscribe/unsubscribe "
-                    f"(list {list_id} left unchanged)"
-                )
-                continue
-            changes.append(ListChange(list_id, subscribe))
-        return tuple(changes), warnings
-    return (), []
-
-
-def plan_identify(message: Message) -> IdentifyPlan:
+def plan_identify(message: Message, limits: MappingLimits = DEFAULT_LIMITS) -> IdentifyPlan:
     """Read an identify message; EventError if it cannot become a contact."""
     found = _trait(message, "email")
     if found is None:
@@ -204,14 +144,16 @@ def plan_identify(message: Message) -> IdentifyPlan:
             head, _, rest = full[1].partition(" ")
             first_name, last_name = head, (rest.strip() or None)
     phone = _trait(message, "phone")
-    lists, warnings = _lists(message)
+    scopes = trait_scopes(message)
+    lists, warnings = read_lists(scopes)
     return IdentifyPlan(
         email=email,
         first_name=first_name,
         last_name=last_name,
         phone=phone[1] if phone else None,
-        tags=_tags(message),
-        field_info=_field_info(message),
+        tags=read_tags(scopes, limits.max_tags),
+        field_info=read_field_info(scopes),
         lists=lists,
         warnings=tuple(warnings),
+        custom_traits=read_custom_traits(scopes),
     )

@@ -11,9 +11,12 @@ from activecampaign_client.resources.site_tracking import validate_domain
 from .._errors import EventError
 from ..catalog import Catalog, CatalogName
 from ..events import Message
+from ..limits import DEFAULT_LIMITS, MappingLimits
+from ._base import Applied
 
 __all__ = ["PagePlan", "domain_of", "plan_page"]
 
+_NEEDS: frozenset[CatalogName] = frozenset({"domains"})
 _URL_PATHS = (
     "properties.domain",
     "properties.url",
@@ -33,25 +36,27 @@ class PagePlan:
     @property
     def needs(self) -> frozenset[CatalogName]:
         """The whitelist of domains."""
-        return frozenset({"domains"})
+        return _NEEDS
 
     def describe(self) -> list[str]:
         """The planned call (made only if the domain is not whitelisted yet)."""
         return [f"POST /api/3/prism/urlWhitelistings {self.domain} (if not yet whitelisted)"]
 
-    def operation(self, catalog: Catalog) -> Operation[list[str]]:
+    def operation(self, catalog: Catalog) -> Operation[Applied]:
         """Whitelist the domain unless it already is."""
         yield from catalog.ensure_domain(self.domain)
-        return list(self.warnings)
+        return Applied(self.warnings)
 
 
 def domain_of(value: str, *, bare: bool = False) -> str | None:
     """The host of a URL or bare domain, lower-cased, without ``www.``; None if unusable.
 
-    With ``bare`` (for ``*domain`` properties) only a host name is accepted, nothing after it.
+    ``bare`` (for ``*domain`` properties) takes a host name and nothing after it, or a value
+    written as a URL, with its scheme (``https://www.example.org``), read as a URL: a path
+    after a bare name (``example.com/x``) is refused, it is neither.
     """
     text = value.strip()
-    if bare:
+    if bare and "://" not in text:
         try:
             return validate_domain(text.lower().removeprefix("www."))
         except InvalidInputError:
@@ -71,7 +76,7 @@ def domain_of(value: str, *, bare: bool = False) -> str | None:
         return None
 
 
-def plan_page(message: Message) -> PagePlan:
+def plan_page(message: Message, limits: MappingLimits = DEFAULT_LIMITS) -> PagePlan:
     """The first usable URL or domain among the page's properties and context."""
     skipped: list[tuple[str, str]] = []
     for path in _URL_PATHS:

@@ -133,3 +133,86 @@ async def test_client_reports_rejected_contacts(emu: ActiveCampaignEmulator, api
     with pytest.raises(BadRequestError) as caught:
         await api(api.bulk_import.import_contacts, [{"email": "a@example.com"}, {"email": "b@x"}])
     assert [e.pointer for e in caught.value.errors] == ["/contacts/1"]
+
+
+# -- imports applied after a delay ------------------------------------------------------
+
+
+def _info(emu: ActiveCampaignEmulator, batch_id: str) -> Any:
+    with httpx.Client(transport=emu.transport(), base_url=emu.api_url) as http:
+        answer = http.get(
+            "/api/3/import/info", params={"batchId": batch_id}, headers={"Api-Token": emu.api_key}
+        )
+        assert answer.status_code == 200
+        return answer.json()
+
+
+def test_a_delayed_import_is_applied_when_due_and_its_status_follows() -> None:
+    emu = ActiveCampaignEmulator(rate_limit=None, import_delay=10.0)
+    answer = _post(emu, {"contacts": [{"email": "a@example.com", "first_name": "Ann"}]})
+    batch_id = answer.json()["batchId"]
+    assert answer.json()["message"] == "Contact import queued"
+    # Within the first second ActiveCampaign has set no status yet: it answers false.
+    assert _info(emu, batch_id) == {"status": False, "success": [], "failure": []}
+    assert emu.contact("a@example.com") is None and emu.pending_imports() == 1
+    emu.clock.sleep(5)
+    assert _info(emu, batch_id)["status"] == "active"
+    assert emu.contact("a@example.com") is None
+    emu.clock.sleep(5)
+    done = _info(emu, batch_id)
+    ann = emu.contact("a@example.com")
+    assert ann is not None and ann.first_name == "Ann"
+    assert done == {"status": "completed", "success": [ann.id], "failure": []}
+    assert emu.pending_imports() == 0
+
+
+def test_the_overview_tells_outstanding_from_completed_imports() -> None:
+    emu = ActiveCampaignEmulator(rate_limit=None, import_delay=10.0)
+    _post(emu, {"contacts": [{"email": "a@example.com"}, {"email": "b@example.com"}]})
+    emu.clock.sleep(20)
+    _post(emu, {"contacts": [{"email": "c@example.com"}]})
+    with emu.client() as client:
+        overview = client.bulk_import.overview()
+    assert [(d.batches, d.contacts) for d in overview.outstanding] == [(1, 1)]
+    assert [(d.batches, d.contacts) for d in overview.recently_completed] == [(1, 2)]
+
+
+def test_a_sync_sent_before_an_import_is_applied_is_overwritten_by_it() -> None:
+    # The hazard the mapper guards against: the import is older, yet lands last.
+    emu = ActiveCampaignEmulator(rate_limit=None, import_delay=10.0)
+    with emu.client() as client:
+        client.bulk_import.import_contacts([{"email": "a@example.com", "first_name": "Old"}])
+        client.contacts.sync("a@example.com", first_name="New")
+        assert emu.contact("a@example.com").first_name == "New"  # type: ignore[union-attr]
+        emu.clock.sleep(10)
+        assert emu.contact("a@example.com").first_name == "Old"  # type: ignore[union-attr]
+
+
+def test_imports_are_applied_in_the_order_received_before_the_next_request() -> None:
+    emu = ActiveCampaignEmulator(rate_limit=None, import_delay=3.0)
+    with emu.client() as client:
+        client.bulk_import.import_contacts([{"email": "a@example.com", "first_name": "One"}])
+        emu.clock.sleep(1)
+        client.bulk_import.import_contacts([{"email": "a@example.com", "first_name": "Two"}])
+        emu.clock.sleep(10)
+        # Both were due before this sync arrived: they are applied first, in order.
+        client.contacts.sync("a@example.com", last_name="Three")
+    contact = emu.contact("a@example.com")
+    assert contact is not None and (contact.first_name, contact.last_name) == ("Two", "Three")
+
+
+def test_the_client_reads_the_status_not_set_yet() -> None:
+    emu = ActiveCampaignEmulator(import_delay=30.0)
+    with emu.client() as client:
+        batch = client.bulk_import.import_contacts([{"email": "a@example.com"}])
+        info = client.bulk_import.status(batch.batch_id)
+        assert (info.status, info.finished) == ("", False)
+        emu.clock.sleep(2)
+        assert client.bulk_import.status(batch.batch_id).status == "active"
+        emu.clock.sleep(30)
+        assert client.bulk_import.status(batch.batch_id).finished
+
+
+def test_import_delay_is_validated() -> None:
+    with pytest.raises(ValueError, match="import_delay"):
+        ActiveCampaignEmulator(import_delay=-1)

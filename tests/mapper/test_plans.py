@@ -25,11 +25,12 @@ def test_seed_identify_lists_maps_every_part() -> None:
     plan = plan_message(SEED_EXAMPLES["identify_lists"])
     assert isinstance(plan, IdentifyPlan)
     assert plan.tags == ("Returning User", "Coupon Used")
-    assert dict(plan.field_info) == {
+    assert {entry.key: entry.value for entry in plan.field_info} == {
         "Interest": "Electronics",
         "Country": "USA",
         "Hobbies": ["Cricket", "Tennis"],
     }
+    assert plan.field_info[0].path == "traits.fieldInfo.Interest"
     assert plan.lists == (ListChange("2", True), ListChange("3", False))
     assert plan.needs == {"tags", "fields"}
 

@@ -111,11 +111,13 @@ async def test_screen(cassette_harness: Harness) -> None:
 async def test_page(cassette_harness: Harness) -> None:
     result = await cassette_harness.process(SEED_EXAMPLES["page"])
     assert result.delivered, result.error
+    # Site tracking is checked to be on once, with the domains' first load.
     assert cassette_harness.calls() == [
+        "GET /api/3/siteTracking",
         "GET /api/3/prism/urlWhitelistings",
         "POST /api/3/prism/urlWhitelistings",
     ]
-    assert _json(cassette_harness, 1) == {
+    assert _json(cassette_harness, 2) == {
         "data": {
             "type": "urlWhitelistings",
             "attributes": {
@@ -139,3 +141,8 @@ async def test_all_examples_in_one_batch_reuse_the_catalogs(cassette_harness: Ha
     for listing in ("GET /api/3/tags", "GET /api/3/fields", "GET /api/3/eventTrackingEvents"):
         assert calls.count(listing) == 1, listing
     assert calls.count("POST /api/3/tags") == 1
+    # The five identifies of one contact are one sync, each tag linked and list set once.
+    assert calls.count("POST /api/3/contact/sync") == 1
+    assert calls.count("POST /api/3/contactTags") == 2
+    assert calls.count("POST /api/3/contactLists") == 2
+    assert calls.count("GET /api/3/siteTracking") == 1

@@ -3,9 +3,10 @@
 Most events come from ``rudder_mapper.samples.workload`` (tracks, pages, identifies with
 tags, fields and a list). On top: identifies of a small set of "fans" with tags in varying
 letter case, list subscriptions and unsubscriptions, names and fields (so the same contact
-is written many times, in and out of bulk imports), screens, and a few lines that can never
-be delivered. Every message gets a ``messageId``; every track and screen carries its line
-number as ``eventData.seq``, so each event recorded by the emulator names its line.
+is written many times, merged within a batch, in and out of bulk imports), screens, and a
+few lines that can never be delivered. Every message gets a ``messageId``; every track and
+screen carries its line number as ``eventData.seq``, so each event recorded by the emulator
+names its line.
 """
 
 from __future__ import annotations
@@ -69,8 +70,11 @@ class StreamLine:
 
 
 def _fan_identify(rng: random.Random, fan: int) -> dict[str, Any]:
+    # Now and then a fan identifies with a second address: one user, two contacts in a
+    # batch, which go one by one (contact/sync) rather than into the bulk import.
+    email = f"fan{fan}.alt@example.com" if rng.random() < 0.1 else f"fan{fan}@example.com"
     traits: dict[str, Any] = {
-        "email": f"fan{fan}@example.com",
+        "email": email,
         "tags": rng.sample(_FAN_TAGS, rng.randint(1, 3)),
         "lists": [
             {"id": str(list_id), "status": rng.choice(["subscribe", "unsubscribe"])}

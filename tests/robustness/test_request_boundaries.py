@@ -239,7 +239,10 @@ ALLOWED = {
         "/api/3/fields",
         "/api/3/eventTrackingEvents",
         "/api/3/prism/urlWhitelistings",
+        "/api/3/siteTracking",
+        "/api/3/lists",
         "/api/3/import/bulk_import",
+        "/api/3/import/info",
     )
 } | {("trackcmp.net", "/event")}
 """Every (host, path) the mapper ever needs: no user data is ever part of one."""
@@ -294,4 +297,5 @@ def test_the_mapper_never_lets_user_data_pick_a_host_or_path(
     for request in spy.requests:
         assert (request.url.host, request.url.path) in ALLOWED, request.url
         assert ("api-token" in request.headers) is (request.url.host == ACCOUNT_HOST)
-        assert set(parse_qs(request.url.query.decode("ascii"))) <= {"limit", "offset"}
+        # Paging, and the batch id of an import (the API's, never user data).
+        assert set(parse_qs(request.url.query.decode("ascii"))) <= {"limit", "offset", "batchId"}

@@ -7,7 +7,14 @@ import pytest
 
 from activecampaign_client.testing import RecordedRequest
 from benchmarks.delivery import baseline_strategy, mapper_strategy, measure_delivery
-from benchmarks.workloads import import_events, mixed_events, seeded_emulator
+from benchmarks.workloads import (
+    IMPORT_DELAY,
+    import_events,
+    mixed_events,
+    repeated_import_events,
+    repeated_mixed_events,
+    seeded_emulator,
+)
 
 from ._support import identify, page, track
 
@@ -76,6 +83,26 @@ def test_small_runs_of_both_strategies_and_the_import() -> None:
     contacts = import_events(260)
     bulk = measure_delivery(mapper_strategy(), contacts)
     single = measure_delivery(mapper_strategy(bulk_threshold=0), contacts)
-    assert bulk.bulk_import_requests == 2 and bulk.requests == 3  # + the field listing
+    # + the field and list listings
+    assert bulk.bulk_import_requests == 2 and bulk.requests == 4
     assert single.requests >= 4 * 260
     assert bulk.delivered == single.delivered == 260
+
+
+def test_small_runs_of_the_repeated_user_workloads() -> None:
+    events = repeated_mixed_events(1000, users=60)
+    assert len({e["userId"] for e in events}) <= 60
+    ours = measure_delivery(mapper_strategy(), events, import_delay=IMPORT_DELAY)
+    baseline = measure_delivery(baseline_strategy(), events, import_delay=IMPORT_DELAY)
+    assert ours.delivered == baseline.delivered == 1000
+    assert ours.rate_limited == baseline.rate_limited == 0
+    assert ours.api_requests * 10 < baseline.api_requests
+    # Contacts of one batch's import come back in the next: their identifies waited.
+    assert ours.import_polls > 0
+
+    returning = repeated_import_events(300, users=100)
+    assert len({e["userId"] for e in returning}) <= 100
+    bulk = measure_delivery(mapper_strategy(), returning, import_delay=IMPORT_DELAY)
+    transformer = measure_delivery(baseline_strategy(), returning, import_delay=IMPORT_DELAY)
+    assert bulk.delivered == transformer.delivered == 300
+    assert bulk.api_requests * 100 < transformer.api_requests

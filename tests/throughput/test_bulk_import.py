@@ -32,8 +32,8 @@ async def test_identify_batches_are_chunked_by_250(
     assert [len(r.json["contacts"]) for r in imports] == chunks
     assert all(r.status == 200 for r in imports)
     calls = Counter(f"{r.method} {r.path}" for r in emu.requests)
-    if chunks:  # in bulk: no per-contact call at all
-        assert calls == {"GET /api/3/fields": 1, f"POST {BULK}": len(chunks)}
+    if chunks:  # in bulk: no per-contact call at all (the lists: to leave out unknown ones)
+        assert calls == {"GET /api/3/fields": 1, "GET /api/3/lists": 1, f"POST {BULK}": len(chunks)}
     else:  # below the threshold: one by one (sync, 2 tags, 1 list each)
         assert calls == {
             "GET /api/3/fields": 1,
@@ -91,7 +91,38 @@ async def test_threshold_is_an_option(emu: ActiveCampaignEmulator) -> None:
     assert [len(r.json["contacts"]) for r in emu.requests if r.path == BULK] == [3]
 
 
-async def test_users_with_several_identifies_in_the_batch_go_one_by_one(
+async def test_a_users_several_identifies_are_one_entry_of_the_import(
+    emu: ActiveCampaignEmulator,
+) -> None:
+    events = [
+        *identifies(10),
+        identify(
+            "repeat", name="Old Name", tags=["First"], lists=[{"id": 2, "status": "subscribe"}]
+        ),
+        track("repeat"),
+        identify("repeat", name="New Name", tags=["Second"], fieldInfo={"Interest": "Chess"}),
+        identify("repeat", lists=[{"id": 2, "status": "unsubscribe"}], fieldInfo={"Country": "NZ"}),
+    ]
+    async with emu.async_client() as client:
+        results = await AsyncActiveCampaignDestination(client).process_batch(events)
+    assert all(r.delivered for r in results)
+    [request] = [r for r in emu.requests if r.path == BULK]
+    [entry] = [c for c in request.json["contacts"] if c["email"] == "repeat@example.com"]
+    assert entry == {
+        "email": "repeat@example.com",
+        "first_name": "New",
+        "last_name": "Name",
+        "tags": ["First", "Second"],
+        "fields": [{"id": 1, "value": "Chess"}, {"id": 2, "value": "NZ"}],
+        "unsubscribe": [{"listid": 2}],
+    }
+    assert "/api/3/contact/sync" not in {r.path for r in emu.requests}
+    repeat = emu.contact("repeat@example.com")
+    assert repeat is not None
+    assert (repeat.first_name, repeat.last_name, repeat.lists) == ("New", "Name", {"2": "2"})
+
+
+async def test_without_merging_several_identifies_go_one_by_one(
     emu: ActiveCampaignEmulator,
 ) -> None:
     events = [
@@ -101,10 +132,12 @@ async def test_users_with_several_identifies_in_the_batch_go_one_by_one(
         identify("repeat", name="New Name"),
     ]
     async with emu.async_client() as client:
-        results = await AsyncActiveCampaignDestination(client).process_batch(events)
+        destination = AsyncActiveCampaignDestination(client, coalesce_identifies=False)
+        results = await destination.process_batch(events)
     assert all(r.delivered for r in results)
     [request] = [r for r in emu.requests if r.path == BULK]
     assert "repeat@example.com" not in {c["email"] for c in request.json["contacts"]}
+    assert len([r for r in emu.requests if r.path == "/api/3/contact/sync"]) == 2
     repeat = emu.contact("repeat@example.com")
     assert repeat is not None and repeat.last_name == "Name" and repeat.first_name == "New"
 

@@ -79,12 +79,31 @@ def _assert_story_applied_in_order(emu: ActiveCampaignEmulator) -> None:
     assert last_names == ["First", "Second", "Last"]
 
 
+def _assert_story_merged(emu: ActiveCampaignEmulator) -> None:
+    """Merged, the story is one sync carrying the last name, and its last list status."""
+    alice = emu.contact("alice@example.com")
+    assert alice is not None
+    assert (alice.first_name, alice.last_name) == ("Alice", "Last")
+    assert alice.lists == {"2": "2"}
+    assert alice.tags == {"Early Adopter", "Beta Tester", "Referral"}
+    syncs = [
+        r.json["contact"].get("lastName")
+        for r in emu.requests
+        if r.path == "/api/3/contact/sync" and r.json["contact"]["email"] == "alice@example.com"
+    ]
+    assert syncs == ["Last"]
+    statuses = [r.json["contactList"]["status"] for r in emu.requests if r.path.endswith("Lists")]
+    assert statuses.count(2) == 1 and statuses.count(1) == 0  # only the last status is sent
+
+
 async def test_one_users_events_apply_in_order_under_concurrency() -> None:
     # Answers take simulated time, so many users' events are in flight at once.
     emu = seeded_emulator(latency=0.3)
     events = _story_in_noise(_noise(300, seed=3))
     async with emu.async_client() as client:
-        destination = AsyncActiveCampaignDestination(client, max_concurrency=16)
+        destination = AsyncActiveCampaignDestination(
+            client, max_concurrency=16, coalesce_identifies=False, bulk_threshold=0
+        )
         results = await destination.process_batch(events)
     assert all(r.delivered for r in results), [r.error for r in results if not r.delivered]
     _assert_story_applied_in_order(emu)
@@ -96,9 +115,32 @@ def test_sync_destination_keeps_each_users_order_too() -> None:
     emu = seeded_emulator(rate_limit=None)
     events = [*_user_story(), *_noise(120, seed=4)]  # all three in flight at once
     with emu.client() as client:
-        results = ActiveCampaignDestination(client, max_concurrency=8).process_batch(events)
+        destination = ActiveCampaignDestination(
+            client, max_concurrency=8, coalesce_identifies=False, bulk_threshold=0
+        )
+        results = destination.process_batch(events)
     assert all(r.delivered for r in results), [r.error for r in results if not r.delivered]
     _assert_story_applied_in_order(emu)
+
+
+async def test_merged_identifies_leave_the_state_of_the_last_under_concurrency() -> None:
+    emu = seeded_emulator(latency=0.3)
+    events = _story_in_noise(_noise(300, seed=3))
+    async with emu.async_client() as client:
+        destination = AsyncActiveCampaignDestination(client, max_concurrency=16, bulk_threshold=0)
+        results = await destination.process_batch(events)
+    assert all(r.delivered for r in results), [r.error for r in results if not r.delivered]
+    _assert_story_merged(emu)
+
+
+def test_sync_destination_merges_identifies_too() -> None:
+    emu = seeded_emulator(rate_limit=None)
+    events = [*_user_story(), *_noise(120, seed=4)]
+    with emu.client() as client:
+        destination = ActiveCampaignDestination(client, max_concurrency=8, bulk_threshold=0)
+        results = destination.process_batch(events)
+    assert all(r.delivered for r in results), [r.error for r in results if not r.delivered]
+    _assert_story_merged(emu)
 
 
 async def test_order_holds_when_the_user_is_known_by_email_only() -> None:
