@@ -289,10 +289,11 @@ class ActiveCampaign(_ClientBase[SyncDriver]):
 
     ``api_url`` is the account URL from Settings > Developer (``/api/3`` optional), and
     ``api_key`` the key shown there. ``actid`` and ``event_key`` are needed only for
-    ``event_tracking.track``. Each one not given is read from the environment:
-    ``ACTIVECAMPAIGN_API_URL``, ``ACTIVECAMPAIGN_API_KEY``, ``ACTIVECAMPAIGN_ACTID`` and
-    ``ACTIVECAMPAIGN_EVENT_KEY``; an account URL or key found nowhere is a
-    ConfigurationError naming the variable.
+    ``event_tracking.track``. Not given, the account URL and key are read from
+    ``ACTIVECAMPAIGN_API_URL`` and ``ACTIVECAMPAIGN_API_KEY`` (one found nowhere is a
+    ConfigurationError naming the variable); so are ``ACTIVECAMPAIGN_ACTID`` and
+    ``ACTIVECAMPAIGN_EVENT_KEY`` when the account URL comes from the environment too, so
+    that one account's event key is never paired with another's URL.
 
     ``timeout`` bounds each read, write and connection (a number: seconds, connecting at
     most 5 s; or an httpx.Timeout), and one attempt as a whole, connection to last byte,

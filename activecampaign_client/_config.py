@@ -54,30 +54,39 @@ def credentials_from_environment(
     event_key: str | None,
     environ: Mapping[str, str] | None = None,
 ) -> Credentials:
-    """Each setting not given (None) read from its ``ACTIVECAMPAIGN_*`` variable.
+    """The settings not given (None), read from their ``ACTIVECAMPAIGN_*`` variables.
 
     The account URL and the API key are required: one found nowhere is a
     ConfigurationError naming the argument and the variable. ``actid`` and ``event_key``
-    are needed only to track events, and stay None when unset (``track`` then says which
-    variables to set).
+    (needed only to track events) are read from the environment only when the account URL
+    is too: event keys are per account, and pairing another account's with the URL given
+    would record its events in the wrong account. Unset, they stay None (``track`` then
+    says which variables to set).
     """
     env = os.environ if environ is None else environ
-    given = {"api_url": api_url, "api_key": api_key, "actid": actid, "event_key": event_key}
-    found: dict[str, str | None] = {}
-    for name, value in given.items():
+
+    def variable(name: str) -> str | None:
+        return env.get(ENVIRONMENT_VARIABLES[name], "").strip() or None
+
+    account_from_env = api_url is None
+    found = {
+        "api_url": api_url if api_url is not None else variable("api_url"),
+        "api_key": api_key if api_key is not None else variable("api_key"),
+    }
+    for name, value in found.items():
         if value is None:
-            value = env.get(ENVIRONMENT_VARIABLES[name], "").strip() or None
-        if value is None and name in _WHERE:
             raise ConfigurationError(
                 f"{name} was not given and {ENVIRONMENT_VARIABLES[name]} is not set: pass "
                 f"{name}=... or set the variable ({_WHERE[name]} in ActiveCampaign)"
             )
-        found[name] = value
+    if account_from_env:
+        actid = actid if actid is not None else variable("actid")
+        event_key = event_key if event_key is not None else variable("event_key")
     return Credentials(
         api_url=str(found["api_url"]),
         api_key=str(found["api_key"]),
-        actid=found["actid"],
-        event_key=found["event_key"],
+        actid=actid,
+        event_key=event_key,
     )
 
 

@@ -53,10 +53,11 @@ def test_settings_not_given_come_from_the_environment(
     )
     given = cls(TEST_API_URL, TEST_API_KEY, actid=TEST_ACTID)  # arguments win
     assert (given.config.host, given.config.api_key) == ("testaccount.api-us1.com", TEST_API_KEY)
-    assert (given.config.actid, given.config.event_key) == (
-        TEST_ACTID,
-        "event-key-from-the-environment",
-    )
+    # An account given in code is never paired with the environment's event key.
+    assert (given.config.actid, given.config.event_key) == (TEST_ACTID, None)
+    key_from_env = cls(TEST_API_URL)  # the key alone may come from the environment
+    assert key_from_env.config.api_key == "key-from-the-environment"
+    assert key_from_env.config.event_key is None
 
 
 @pytest.mark.parametrize(
