@@ -3,11 +3,18 @@
 Pure bookkeeping shared by both destinations; they only run what it hands them. A unit
 settled early (its catalog failed to load, its contact waits for an import) is skipped
 when its turn comes.
+
+It also reports each event to the caller: ``on_start(index)`` just before the event's
+first request, ``on_result(index, result)`` as soon as its result is known. With
+``hold_on_failure``, a user one of whose events was not delivered but will be sent again
+(retryable, or not attempted) has the rest of their events in the batch held back, unsent
+(``DeliveryResult.held``), so a caller retrying them later keeps the user's order.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import threading
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from activecampaign_client import Operation
 
@@ -18,7 +25,12 @@ from .catalog import Catalog, CatalogName
 from .limits import MappingLimits
 from .results import DeliveryResult
 
-__all__ = ["BatchRun", "import_deferral"]
+__all__ = ["BatchRun", "OnResult", "OnStart", "import_deferral"]
+
+OnStart = Callable[[int], None]
+"""Called with an event's index in the batch just before anything is sent for it."""
+OnResult = Callable[[int, DeliveryResult], None]
+"""Called with an event's index and result as soon as the result is known."""
 
 
 def import_deferral(email: str, waited: float) -> str:
@@ -40,13 +52,23 @@ class BatchRun:
         bulk_threshold: int,
         coalesce: bool,
         limits: MappingLimits,
+        on_start: OnStart | None = None,
+        on_result: OnResult | None = None,
+        hold_on_failure: bool = False,
     ) -> None:
         self.items = [prepare(message, limits) for message in messages]
-        self.results: list[DeliveryResult | None] = [
-            item if isinstance(item, DeliveryResult) else None for item in self.items
-        ]
+        self.results: list[DeliveryResult | None] = [None] * len(self.items)
+        self._on_start = on_start
+        self._on_result = on_result
+        self._hold = hold_on_failure
+        # Identities of users with an event to be sent again (the sync destination's
+        # threads run different users at once, hence the lock).
+        self._waiting: set[str] = set()
+        self._lock = threading.Lock()
         self.plan: BatchPlan = plan_batch(self.items, bulk_threshold, coalesce=coalesce)
         self._bulk = frozenset(self.plan.bulk)
+        planned_out = {i: r for i, r in enumerate(self.items) if isinstance(r, DeliveryResult)}
+        self.settle(planned_out)  # refused while planning: reported at once
 
     def prepared(self, index: int) -> Prepared:
         """The planned event at ``index``."""
@@ -116,14 +138,48 @@ class BatchRun:
         """Those of ``units`` still without results."""
         return [unit for unit in units if self.results[unit[0]] is None]
 
+    def start(self, unit: Unit) -> None:
+        """The unit's events are about to send their first request."""
+        if self._on_start is not None:
+            for index in unit:
+                self._on_start(index)
+
+    def held(self, unit: Unit) -> bool:
+        """With ``hold_on_failure``: whether the unit's user has an event to be sent again
+        first; if so its events are settled as held (nothing sent)."""
+        if not self._hold:
+            return False
+        identities = {key for index in unit for key in self.prepared(index).identities}
+        with self._lock:
+            if self._waiting.isdisjoint(identities):
+                return False
+        self.unattempted([unit], DeliveryResult.held())
+        return True
+
+    def unattempted(self, units: Sequence[Unit], result: DeliveryResult) -> None:
+        """The events of ``units`` get ``result`` as theirs, nothing having been sent."""
+        self.settle({i: self.prepared(i).unattempted(result) for unit in units for i in unit})
+
     def settle(self, results: Mapping[int, DeliveryResult]) -> None:
-        """Record results by index."""
+        """Record results by index, and report them."""
         for index, result in results.items():
             self.results[index] = result
+            item = self.items[index]
+            # Not delivered, not refused for good: the event will be sent again.
+            again = not result.delivered and not result.rejected
+            if self._hold and again and isinstance(item, Prepared):
+                with self._lock:
+                    self._waiting.update(item.identities)
+            if self._on_result is not None:
+                self._on_result(index, result)
+
+    def failures(self, units: Sequence[Unit], exc: BaseException) -> dict[int, DeliveryResult]:
+        """Every event of ``units`` failed with ``exc``: their results."""
+        return {i: self.prepared(i).failed(exc) for unit in units for i in unit}
 
     def fail(self, units: Sequence[Unit], exc: BaseException) -> None:
         """Every event of ``units`` failed with ``exc``."""
-        self.settle({i: self.prepared(i).failed(exc) for unit in units for i in unit})
+        self.settle(self.failures(units, exc))
 
     def fail_for_catalogs(self, errors: Mapping[CatalogName, BaseException]) -> None:
         """Units needing a catalog that failed to load get that failure, without loading it

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-__all__ = ["AmbiguousOutcome", "EventError"]
+from activecampaign_client import ConfigurationError
+
+__all__ = ["AmbiguousOutcome", "EventError", "SiteTrackingDisabled"]
 
 
 class EventError(ValueError):
@@ -24,3 +26,8 @@ class AmbiguousOutcome(Exception):
     def __init__(self, cause: Exception) -> None:
         super().__init__(str(cause))
         self.cause = cause
+
+
+class SiteTrackingDisabled(ConfigurationError):
+    """Site tracking is switched off in the account: page events cannot be tracked until
+    it is switched on (a configuration fault of the account, for pages only)."""

@@ -8,11 +8,19 @@ from typing import Any
 
 from activecampaign_client import Operation
 
-from .actions import Applied, IdentifyPlan, Plan, TrackPlan, apply_identifies, plan_message
+from .actions import (
+    Applied,
+    IdentifyPlan,
+    PagePlan,
+    Plan,
+    TrackPlan,
+    apply_identifies,
+    plan_message,
+)
 from .catalog import Catalog
 from .events import Message
 from .limits import DEFAULT_LIMITS, MappingLimits
-from .results import DeliveryResult
+from .results import ConfigScope, DeliveryResult
 
 __all__ = ["Prepared", "deliver", "deliver_at", "deliver_identifies", "prepare"]
 
@@ -38,13 +46,33 @@ class Prepared:
         result = DeliveryResult.from_exception(exc, **self.context)
         return replace(result, warnings=self.plan.warnings)
 
+    def unattempted(self, result: DeliveryResult) -> DeliveryResult:
+        """``result`` (a breaker's fault, a halt) as this event's, nothing having been sent."""
+        return replace(
+            result,
+            warnings=self.plan.warnings,
+            maybe_applied=False,
+            attempted=False,
+            **self.context,
+        )
+
+    @property
+    def scopes(self) -> tuple[ConfigScope, ...]:
+        """What the event needs working: the account, and event tracking for track/screen
+        or site tracking for page."""
+        if isinstance(self.plan, TrackPlan):
+            return ("account", "tracking")
+        if isinstance(self.plan, PagePlan):
+            return ("account", "site_tracking")
+        return ("account",)
+
     def rejected(self, error: str, warnings: list[str] | tuple[str, ...]) -> DeliveryResult:
         """A 400 decided by the API for this event alone (e.g. a bulk-import rejection)."""
         return DeliveryResult(400, False, error, tuple(warnings), **self.context)
 
     def deferred(self, error: str) -> DeliveryResult:
         """Not sent, on purpose, for now: a 503 to retry later (nothing was applied)."""
-        return DeliveryResult(503, True, error, self.plan.warnings, **self.context)
+        return DeliveryResult(503, True, error, self.plan.warnings, attempted=False, **self.context)
 
 
 def _context(message: object) -> dict[str, Any]:

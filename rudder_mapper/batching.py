@@ -24,7 +24,7 @@ from activecampaign_client import ActiveCampaignError, Operation
 from ._prepare import Prepared
 from .actions import IdentifyPlan, PagePlan, TrackPlan
 from .catalog import Catalog
-from .results import DeliveryResult
+from .results import DeliveryResult, config_fault_scope
 
 __all__ = ["BatchPlan", "Unit", "plan_batch", "prime_catalog"]
 
@@ -143,7 +143,8 @@ def prime_catalog(
 
     Users' events then run concurrently without racing to create the same name (each
     race costs a request and a 422/409). A failure here is left to the event itself,
-    whose own run tries again and reports it.
+    whose own run tries again and reports it; a configuration fault (a refused key) is
+    raised at once, for the destination's circuit breaker.
     """
     config = catalog.client.config
     can_track = bool(config.actid and config.event_key)  # else tracks fail; register nothing
@@ -159,7 +160,9 @@ def prime_catalog(
                 elif isinstance(plan, IdentifyPlan):
                     for tag in plan.tags:
                         yield from catalog.tag_id(tag)
-            except ActiveCampaignError:
+            except ActiveCampaignError as exc:
+                if config_fault_scope(exc) is not None:
+                    raise  # a refused key: every further name would be refused the same way
                 continue
 
 

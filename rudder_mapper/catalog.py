@@ -25,13 +25,14 @@ from typing import Any, Literal
 from activecampaign_client import (
     ActiveCampaign,
     AsyncActiveCampaign,
-    ConfigurationError,
     ConflictError,
     CustomField,
     NotFoundError,
     Operation,
     UnprocessableEntityError,
 )
+
+from ._errors import SiteTrackingDisabled
 
 __all__ = ["SITE_TRACKING_DISABLED", "Catalog", "CatalogName", "FieldRef", "field_key"]
 
@@ -112,7 +113,7 @@ class Catalog:
         else:
             status = yield from self.client.site_tracking.status.operation()
             if not status.enabled:
-                raise ConfigurationError(SITE_TRACKING_DISABLED)
+                raise SiteTrackingDisabled(SITE_TRACKING_DISABLED)
             domains = yield from self.client.site_tracking.list_domains.operation()
             self.domains = {_key(d.domain) for d in domains}
         self.loaded_at[name] = self.now()

@@ -13,6 +13,28 @@ from activecampaign_client import Clock, ConfigurationError
 
 __all__ = ["ClientOptions", "DestinationConfig"]
 
+# Where to find each credential again, for the message refusing a damaged one.
+_CREDENTIALS = {
+    "apiKey": "Settings > Developer",
+    "actid": "Settings > Tracking > Event Tracking",
+    "eventKey": "Settings > Tracking > Event Tracking",
+}
+
+
+def _check_printable(name: str, value: object) -> None:
+    """Refuse a credential holding anything but printable ASCII (a zero-width space or a NUL
+    pasted with it): every request would be refused, or worse, mangled on the way. The
+    message names the key and where to copy it again, never its value."""
+    if not isinstance(value, str):
+        return
+    for position, char in enumerate(value.strip(), start=1):
+        if not "!" <= char <= "~":
+            raise ConfigurationError(
+                f"destination config {name} holds a character that is not printable ASCII "
+                f"(character {position}); copy it again from {_CREDENTIALS[name]} in "
+                "ActiveCampaign"
+            )
+
 
 class DestinationConfig(BaseModel):
     """RudderStack's ActiveCampaign destination config. Secrets stay hidden in reprs."""
@@ -40,6 +62,8 @@ class DestinationConfig(BaseModel):
         for key in ("actid", "eventKey", "trackingUrl"):
             if data.get(key) == "":
                 data[key] = None
+        for key in _CREDENTIALS:
+            _check_printable(key, data.get(key))
         try:
             return cls.model_validate(data)
         except ValidationError as exc:

@@ -21,18 +21,22 @@ from .pipeline import DeadLetterWriter, Summary, run_stream
 from .report import render_problems, render_summary
 from .samples import DEMO_FIELDS, DEMO_LISTS, SAMPLE_FILE
 
-__all__ = ["demo_emulator", "render_state", "run_demo"]
+__all__ = ["demo_emulator", "render_state", "run_demo", "seed_demo_account"]
 
 
-def demo_emulator() -> ActiveCampaignEmulator:
-    """An emulated account with the custom fields, lists and a tag the samples use."""
-    emulator = ActiveCampaignEmulator(clock=SimulatedClock())
+def seed_demo_account(emulator: ActiveCampaignEmulator) -> ActiveCampaignEmulator:
+    """Give ``emulator`` the custom fields, lists and tag the sample events use."""
     for title, perstag, kind in DEMO_FIELDS:
         emulator.add_field(title, perstag=perstag, type=kind)
     for name in DEMO_LISTS:
         emulator.add_list(name)
     emulator.add_tag("Returning User")
     return emulator
+
+
+def demo_emulator() -> ActiveCampaignEmulator:
+    """An emulated account on a simulated clock with what the samples use."""
+    return seed_demo_account(ActiveCampaignEmulator(clock=SimulatedClock()))
 
 
 def render_state(console: Console, emulator: ActiveCampaignEmulator, *, show: int) -> None:

@@ -21,12 +21,16 @@ A batch goes through these steps, the same in both destinations:
 5. wait for those imports (the time step 4 took is often all it needs); contacts whose
    import is still pending are deferred (retryable 503); then run the users held back;
 6. the import, then each user's remaining units.
+
+Before each unit's first request it passes the gates (``halt()``, the configuration
+circuit breaker, ``hold_on_failure``; see ``DestinationCore``); ``process_batch`` reports
+each event as it starts (``on_start``) and as soon as its result is known
+(``on_result``), so a journal records outcomes while the batch runs.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import weakref
 from collections.abc import Generator, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -38,12 +42,15 @@ from typing_extensions import Self
 
 from activecampaign_client import ActiveCampaign, AsyncActiveCampaign
 
-from ._batch import import_deferral
+from ._batch import OnResult, OnStart, import_deferral
 from ._core import (
     DEFAULT_BULK_THRESHOLD,
     DEFAULT_MAX_CONCURRENCY,
     DEFAULT_REFRESH_INTERVAL,
     DestinationCore,
+    not_config_faults,
+    refused_alike,
+    refuses_all,
 )
 from ._prepare import Prepared, deliver, prepare
 from .batching import Unit, prime_catalog
@@ -87,7 +94,9 @@ class ActiveCampaignDestination(DestinationCore[ActiveCampaign, httpx.Client]):
                         self.client.run(self.catalog.load(name))
                     except Exception as exc:
                         errors[name] = exc
-        return errors
+                        if refuses_all(exc):
+                            break
+        return refused_alike(needs, errors)
 
     def _drive(self, steps: Generator[Step, Any, T]) -> T:
         """Carry out a pure waiting routine: pauses on the client's clock, operations on
@@ -113,38 +122,67 @@ class ActiveCampaignDestination(DestinationCore[ActiveCampaign, httpx.Client]):
             return set(emails)
 
     def _deliver(self, prepared: Prepared) -> DeliveryResult:
+        blocked = self._gate(prepared)
+        if blocked is not None:
+            return prepared.unattempted(blocked)
         try:
             email = self._waits_for_import(prepared)
             if email is not None and self._settle_imports([email]):
                 return prepared.deferred(import_deferral(email, self.import_wait.timeout))
             errors = self._load(prepared.plan.needs)
             if errors:
-                return prepared.failed(next(iter(errors.values())))
-            return self.client.run(deliver(prepared, self.catalog))
+                result = prepared.failed(next(iter(errors.values())))
+            else:
+                result = self.client.run(deliver(prepared, self.catalog))
         except Exception as exc:  # the last net: nothing may escape process()
-            return prepared.failed(exc)
+            result = prepared.failed(exc)
+        return self._single(prepared, result)
 
     def process(self, message: object) -> DeliveryResult:
         """Deliver one message; never raises."""
         prepared = prepare(message, self.limits)
         return prepared if isinstance(prepared, DeliveryResult) else self._deliver(prepared)
 
-    def process_batch(self, messages: Iterable[object]) -> list[DeliveryResult]:
-        """Deliver many messages; results in input order; one failure stops nothing."""
-        batch = self._batch(messages)
-        batch.fail_for_catalogs(self._load(batch.needs()))
-        # Failures here are left to the events, whose own runs report them.
-        with contextlib.suppress(Exception):
-            units = batch.live(u for group in batch.plan.groups for u in group)
-            self.client.run(prime_catalog(self.catalog, batch.items, units))
+    def process_batch(
+        self,
+        messages: Iterable[object],
+        *,
+        on_start: OnStart | None = None,
+        on_result: OnResult | None = None,
+    ) -> list[DeliveryResult]:
+        """Deliver many messages; results in input order; one failure stops nothing.
+
+        ``on_start(index)`` is called just before an event's first request, and
+        ``on_result(index, result)`` as soon as its result is known, from the thread
+        running the event; neither may raise.
+        """
+        batch = self._batch(messages, on_start, on_result)
+        if self._may_load():
+            errors = self._load(batch.needs())
+            self._noted(errors)  # a configuration fault: the gates answer its events
+            batch.fail_for_catalogs(not_config_faults(errors))
+        if self._may_load():  # again: the loads may have found the key refused
+            try:
+                units = self._open_units(batch)
+                self.client.run(prime_catalog(self.catalog, batch.items, units))
+            except Exception as exc:  # others are left to the events, which report them
+                self._noted({"names": exc})
         emails = batch.identify_emails()
         ready, held = batch.hold_back(self.imports.blocked(emails))
 
         def run_unit(unit: Unit) -> None:
+            if not self._begin(batch, unit):
+                return
             try:
-                batch.settle(self.client.run(batch.operation(unit, self.catalog)))
+                needs = batch.unit_needs(unit)  # loaded up front, unless a probe
+                errors = self._load(needs) if self._missing(needs) else {}
+                if errors:
+                    results = batch.failures([unit], next(iter(errors.values())))
+                else:
+                    results = self.client.run(batch.operation(unit, self.catalog))
             except Exception as exc:  # the last net: nothing may escape process_batch()
-                batch.fail([unit], exc)
+                results = batch.failures([unit], exc)
+            self._end(batch, results)
 
         def run_group(group: list[Unit]) -> None:
             for unit in batch.live(group):
@@ -161,15 +199,15 @@ class ActiveCampaignDestination(DestinationCore[ActiveCampaign, httpx.Client]):
         run_groups(ready)
         batch.defer(self._settle_imports(emails), self.import_wait.timeout)
         run_groups(held)
-        bulk = batch.live(batch.plan.bulk)
+        bulk = [unit for unit in batch.live(batch.plan.bulk) if self._begin(batch, unit)]
         if bulk:
             try:
                 outcome = self.client.run(bulk_import_operation(self.catalog, batch.items, bulk))
             except Exception as exc:  # the import reports per event; this is the last net
-                batch.fail(bulk, exc)
+                self._end(batch, batch.failures(bulk, exc))
             else:
-                batch.settle(outcome.results)
                 self._remember(outcome)
+                self._end(batch, outcome.results)
         run_groups(batch.plan.after)
         return batch.finished()
 
@@ -221,7 +259,9 @@ class AsyncActiveCampaignDestination(DestinationCore[AsyncActiveCampaign, httpx.
                         await self.client.run(self.catalog.load(name))
                     except Exception as exc:
                         errors[name] = exc
-        return errors
+                        if refuses_all(exc):
+                            break
+        return refused_alike(needs, errors)
 
     async def _drive(self, steps: Generator[Step, Any, T]) -> T:
         """Carry out a pure waiting routine: pauses on the client's clock, operations on
@@ -247,56 +287,88 @@ class AsyncActiveCampaignDestination(DestinationCore[AsyncActiveCampaign, httpx.
             return set(emails)
 
     async def _deliver(self, prepared: Prepared) -> DeliveryResult:
+        blocked = self._gate(prepared)
+        if blocked is not None:
+            return prepared.unattempted(blocked)
         try:
             email = self._waits_for_import(prepared)
             if email is not None and await self._settle_imports([email]):
                 return prepared.deferred(import_deferral(email, self.import_wait.timeout))
             errors = await self._load(prepared.plan.needs)
             if errors:
-                return prepared.failed(next(iter(errors.values())))
-            return await self.client.run(deliver(prepared, self.catalog))
+                result = prepared.failed(next(iter(errors.values())))
+            else:
+                result = await self.client.run(deliver(prepared, self.catalog))
         except Exception as exc:  # the last net: nothing may escape process()
-            return prepared.failed(exc)
+            result = prepared.failed(exc)
+        return self._single(prepared, result)
 
     async def process(self, message: object) -> DeliveryResult:
         """Deliver one message; never raises."""
         prepared = prepare(message, self.limits)
         return prepared if isinstance(prepared, DeliveryResult) else await self._deliver(prepared)
 
-    async def process_batch(self, messages: Iterable[object]) -> list[DeliveryResult]:
+    async def process_batch(
+        self,
+        messages: Iterable[object],
+        *,
+        on_start: OnStart | None = None,
+        on_result: OnResult | None = None,
+    ) -> list[DeliveryResult]:
         """Deliver many messages concurrently; results in input order; one failure stops
-        nothing; each user's events are applied in their original order."""
-        batch = self._batch(messages)
-        batch.fail_for_catalogs(await self._load(batch.needs()))
-        # Failures here are left to the events, whose own runs report them.
-        with contextlib.suppress(Exception):
-            units = batch.live(u for group in batch.plan.groups for u in group)
-            await self.client.run(prime_catalog(self.catalog, batch.items, units))
+        nothing; each user's events are applied in their original order.
+
+        ``on_start(index)`` is called just before an event's first request, and
+        ``on_result(index, result)`` as soon as its result is known, on the event loop;
+        neither may raise. Cancelling the call cancels the events in flight.
+        """
+        batch = self._batch(messages, on_start, on_result)
+        if self._may_load():
+            errors = await self._load(batch.needs())
+            self._noted(errors)  # a configuration fault: the gates answer its events
+            batch.fail_for_catalogs(not_config_faults(errors))
+        if self._may_load():  # again: the loads may have found the key refused
+            try:
+                units = self._open_units(batch)
+                await self.client.run(prime_catalog(self.catalog, batch.items, units))
+            except Exception as exc:  # others are left to the events, which report them
+                self._noted({"names": exc})
         emails = batch.identify_emails()
         ready, held = batch.hold_back(self.imports.blocked(emails))
         slots = asyncio.Semaphore(self.max_concurrency)
 
+        async def run_unit(unit: Unit) -> None:
+            if not self._begin(batch, unit):
+                return
+            try:
+                needs = batch.unit_needs(unit)  # loaded up front, unless a probe
+                errors = await self._load(needs) if self._missing(needs) else {}
+                if errors:
+                    results = batch.failures([unit], next(iter(errors.values())))
+                else:
+                    results = await self.client.run(batch.operation(unit, self.catalog))
+            except Exception as exc:  # the last net: nothing may escape process_batch()
+                results = batch.failures([unit], exc)
+            self._end(batch, results)
+
         async def run_group(group: list[Unit]) -> None:
             async with slots:
                 for unit in batch.live(group):
-                    try:
-                        batch.settle(await self.client.run(batch.operation(unit, self.catalog)))
-                    except Exception as exc:  # the last net: nothing may escape
-                        batch.fail([unit], exc)
+                    await run_unit(unit)
 
         await asyncio.gather(*(run_group(group) for group in ready))
         batch.defer(await self._settle_imports(emails), self.import_wait.timeout)
         await asyncio.gather(*(run_group(group) for group in held))
-        bulk = batch.live(batch.plan.bulk)
+        bulk = [unit for unit in batch.live(batch.plan.bulk) if self._begin(batch, unit)]
         if bulk:
             try:
                 imported = bulk_import_operation(self.catalog, batch.items, bulk)
                 outcome = await self.client.run(imported)
             except Exception as exc:  # the import reports per event; this is the last net
-                batch.fail(bulk, exc)
+                self._end(batch, batch.failures(bulk, exc))
             else:
-                batch.settle(outcome.results)
                 self._remember(outcome)
+                self._end(batch, outcome.results)
         await asyncio.gather(*(run_group(group) for group in batch.plan.after))
         return batch.finished()
 

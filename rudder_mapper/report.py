@@ -6,7 +6,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .pipeline import Summary
+from .run import Summary
 
 __all__ = ["render_problems", "render_summary"]
 
@@ -16,14 +16,31 @@ def render_summary(console: Console, summary: Summary, *, simulated: bool) -> No
     table = Table(title="Delivery summary", show_header=False, title_justify="left")
     table.add_column("metric", style="bold")
     table.add_column("value", justify="right")
+    if summary.already_recorded:
+        table.add_row(
+            "already recorded by the checkpoint (not sent)", f"{summary.already_recorded:,}"
+        )
     table.add_row("events read", f"{summary.events:,}")
+    if summary.resent:
+        table.add_row("  in flight when the last run stopped, sent again", f"{summary.resent:,}")
     table.add_row("delivered", f"[green]{summary.delivered:,}[/green]")
     table.add_row("rejected (bad events, not retryable)", f"[red]{summary.rejected:,}[/red]")
     table.add_row("failed, retryable", f"[yellow]{summary.failed_retryable:,}[/yellow]")
+    if summary.config:
+        table.add_row("refused: destination configuration", f"[red]{summary.config:,}[/red]")
     if summary.maybe_applied:
         table.add_row("  of which trackcmp may have recorded", f"{summary.maybe_applied:,}")
     if summary.skipped:
         table.add_row("skipped (may already be recorded)", f"{summary.skipped:,}")
+    if summary.not_attempted:
+        table.add_row(
+            "not attempted (left for --resume)", f"[yellow]{summary.not_attempted:,}[/yellow]"
+        )
+    if summary.interrupted:
+        table.add_row(
+            "in flight when aborted (sent again on --resume)",
+            f"[yellow]{summary.interrupted:,}[/yellow]",
+        )
     table.add_row("warnings (values not applied)", f"{summary.warnings:,}")
     table.add_row("requests made", f"{summary.requests:,}")
     table.add_row("requests per event", f"{summary.requests_per_event:.2f}")
@@ -33,8 +50,10 @@ def render_summary(console: Console, summary: Summary, *, simulated: bool) -> No
     console.print(table)
 
 
-def render_problems(console: Console, summary: Summary, *, limit: int = 20) -> None:
-    """The first undelivered events with their line numbers and reasons."""
+def render_problems(
+    console: Console, summary: Summary, *, limit: int = 20, where: str = "the dead-letter file"
+) -> None:
+    """The first undelivered events with their (original) line numbers and reasons."""
     if not summary.problems:
         return
     table = Table(title="Events not delivered", title_justify="left")
@@ -50,6 +69,6 @@ def render_problems(console: Console, summary: Summary, *, limit: int = 20) -> N
             Text(result.error or ""),  # event data, never markup
         )
     console.print(table)
-    hidden = summary.rejected + summary.failed_retryable - min(limit, len(summary.problems))
+    hidden = summary.undelivered - min(limit, len(summary.problems))
     if hidden > 0:
-        console.print(f"... and {hidden:,} more (all of them are in the dead-letter file)")
+        console.print(f"... and {hidden:,} more (all of them are in {where})", markup=False)

@@ -14,6 +14,8 @@ placeholder host, and no secret reaches a cassette file:
 * ``Set-Cookie`` response headers are dropped.
 
 Requests match on method, scheme, host, path and query, never on the (scrubbed) body.
+
+Hypothesis runs seeded (profile "ci") unless HYPOTHESIS_PROFILE=random (``make soak``).
 """
 
 from __future__ import annotations
@@ -25,6 +27,15 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import pytest
+from hypothesis import settings
+
+# Hypothesis is seeded unless asked otherwise: "ci" (the default, what `make test` and CI
+# run) derandomizes every property test, so a run is reproducible and a failure is one
+# that fails every time; "random" (what `make soak` runs) explores new examples each run.
+# HYPOTHESIS_PROFILE picks one. Loaded here, before any test module builds its settings.
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+settings.register_profile("random", derandomize=False, database=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TESTS_DIR = REPO_ROOT / "tests"

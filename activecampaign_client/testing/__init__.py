@@ -18,18 +18,23 @@ string ids and totals, pages of 20 by default (100 at most), 422 error bodies, d
 tags refused case-insensitively, a 200 HTML login page for a wrong Api-Token, trackcmp
 ``{"success": 0}`` refusals, and the 5 requests/second account limit (429 + Retry-After)
 on its clock. Everything it received is in ``emu.requests``.
+
+``EmulatorServer`` serves one over real HTTP on loopback (the account API and trackcmp's
+``/event`` on one host:port, real clock): for end-to-end tests of processes.
 """
 
 from ._clock import SimulatedClock, SimulatedSemaphore
 from ._emulator import ActiveCampaignEmulator, RecordedRequest
 from ._faults import DEFAULT_RANDOM_KINDS, FAULT_KINDS, FaultPlan
 from ._records import EmulatedContact, TrackedEventRecord
+from ._server import EmulatorServer
 
 __all__ = [
     "DEFAULT_RANDOM_KINDS",
     "FAULT_KINDS",
     "ActiveCampaignEmulator",
     "EmulatedContact",
+    "EmulatorServer",
     "FaultPlan",
     "RecordedRequest",
     "SimulatedClock",

@@ -24,9 +24,12 @@ from ._pages import LOGIN_PAGE
 from ._state import AccountState
 from ._wire import EmuRequest, EmuResponse, Handler
 
-__all__ = ["API_PREFIX", "TRACKCMP_HOST", "Router", "parse_request"]
+__all__ = ["API_PREFIX", "TRACKCMP_HOST", "TRACKING_PATH", "Router", "parse_request"]
 
 TRACKCMP_HOST = httpx.URL(TRACKCMP_URL).host
+TRACKING_PATH = httpx.URL(TRACKCMP_URL).path
+"""trackcmp's path, also served on the account host: one local server can stand for both
+(a client's ``tracking_url`` pointing at ``http://127.0.0.1:PORT/event``)."""
 
 _Route = tuple[str, tuple[str, ...], Handler]
 
@@ -114,8 +117,9 @@ class Router:
         self.window = window
 
     def respond(self, request: EmuRequest) -> EmuResponse:
-        """The answer to a request for the account host or trackcmp.net."""
-        if request.host == TRACKCMP_HOST:
+        """The answer to a request for the account host or trackcmp.net (whose ``/event``
+        the account host serves too)."""
+        if request.host == TRACKCMP_HOST or request.path == TRACKING_PATH:
             handler = _match(_TRACKCMP_ROUTES, request)
             return handler(self.state, request) if handler else _unknown(request)
         if not request.path.startswith(API_PREFIX + "/"):

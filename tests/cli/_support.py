@@ -1,6 +1,6 @@
 """Helpers for driving ``rudder-activecampaign`` against the emulator.
 
-``send`` builds its destination through ``rudder_mapper.cli.build_destination``; the
+``send`` builds its destination through ``rudder_mapper.cli.send.build_destination``; the
 ``account`` fixture replaces that function with one that keeps everything the CLI decided
 (the config it loaded, its options) and swaps only the network for the emulator's
 transport and the wall clock for the emulator's simulated clock.
@@ -34,6 +34,7 @@ ENV_KEYS = (
     "ACTIVECAMPAIGN_API_KEY",
     "ACTIVECAMPAIGN_ACTID",
     "ACTIVECAMPAIGN_EVENT_KEY",
+    "ACTIVECAMPAIGN_TRACKING_URL",
 )
 
 # A wide, colourless terminal, and no account leaking in from the developer's shell.
@@ -166,6 +167,7 @@ def read_dead_letters(path: Path) -> list[dict[str, Any]]:
         assert set(record) == {"dead_letter", "message"}, record
         assert set(record["dead_letter"]) == {
             "line",
+            "file",
             "status_code",
             "retryable",
             "error",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from rudder_mapper import cli
+from rudder_mapper.cli import send
 
 from ._support import Account, new_emulator
 
@@ -19,5 +19,5 @@ def account(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Account:
     config_path = tmp_path / "dest.json"
     result = Account(emulator, config_path)
     config_path.write_text(json.dumps(result.config()), encoding="utf-8")
-    monkeypatch.setattr(cli, "build_destination", result.build)
+    monkeypatch.setattr(send, "build_destination", result.build)
     return result

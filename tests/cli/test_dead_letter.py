@@ -6,7 +6,15 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ._support import Account, letters_by_line, read_dead_letters, summary, write_jsonl
+from ._support import (
+    Account,
+    jsonl,
+    letters_by_line,
+    problem_lines,
+    read_dead_letters,
+    summary,
+    write_jsonl,
+)
 
 PAGE = {"type": "page", "properties": {"url": "https://www.shop.example.com/a"}}
 BAD_EMAIL = {"type": "identify", "userId": "u-bad", "traits": {"email": "not-an-address"}}
@@ -69,6 +77,7 @@ def test_every_undelivered_line_is_written_with_its_reason(
     assert not_json["message"] == "{not json"
     assert not_json["dead_letter"] | {"error": None} == {
         "line": 2,
+        "file": str(tmp_path / "events.jsonl"),
         "status_code": 400,
         "retryable": False,
         "error": None,
@@ -131,11 +140,14 @@ def test_replaying_the_dead_letter_file_delivers_the_retryable_events(
     assert contact is not None
     assert (contact.first_name, contact.last_name, contact.tags) == ("Sync", "Person", {"VIP"})
 
-    # What stays undelivered is written again, the original messages untouched.
+    # What stays undelivered is written again, the original messages untouched, with the
+    # line and file where each was first read: a replay reports the original lines too.
     remaining = read_dead_letters(still_dead)
     assert [r["message"] for r in remaining] == ["{not json", [1, 2], BAD_EMAIL]
     assert all(r["dead_letter"]["retryable"] is False for r in remaining)
-    assert [r["dead_letter"]["line"] for r in remaining] == [1, 2, 3]  # lines of dead.jsonl
+    assert [r["dead_letter"]["line"] for r in remaining] == [2, 3, 4]
+    assert {r["dead_letter"]["file"] for r in remaining} == {str(tmp_path / "events.jsonl")}
+    assert problem_lines(result.stdout) == {2: 400, 3: 400, 4: 400}
 
 
 def test_an_at_most_once_replay_skips_what_trackcmp_may_have_recorded(
@@ -174,7 +186,7 @@ def test_replay_of_retryable_failures_only_exits_0(account: Account, tmp_path: P
 
     assert replay.exit_code == 0, replay.output
     assert summary(replay.stdout)["delivered"] == 3
-    assert read_dead_letters(again) == []
+    assert not again.exists()  # nothing undelivered, no dead-letter file
     assert "undelivered events written" not in replay.stdout
     assert sorted(e.email for e in account.emulator.tracked_events) == [
         "t0@example.com",
@@ -183,11 +195,36 @@ def test_replay_of_retryable_failures_only_exits_0(account: Account, tmp_path: P
     ]
 
 
-def test_without_dead_letter_option_nothing_is_written(account: Account, tmp_path: Path) -> None:
+def test_without_dead_letter_option_they_go_next_to_the_input(
+    account: Account, tmp_path: Path
+) -> None:
     events = write_jsonl(tmp_path / "events.jsonl", ["{not json", PAGE])
 
     result = account.send(str(events))
 
     assert result.exit_code == 1
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["dest.json", "events.jsonl"]
-    assert "undelivered events written" not in result.stdout
+    default = tmp_path / "events.jsonl.dead-letter.jsonl"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "dest.json",
+        "events.jsonl",
+        "events.jsonl.checkpoint",
+        "events.jsonl.dead-letter.jsonl",
+    ]
+    assert [r["message"] for r in read_dead_letters(default)] == ["{not json"]
+    assert f"1 undelivered events written to {default}" in " ".join(result.stdout.split())
+
+
+def test_reading_stdin_without_dead_letter_option_prints_each_undelivered_event(
+    account: Account, tmp_path: Path
+) -> None:
+    result = account.send("-", input=jsonl(["{not json", PAGE, BAD_EMAIL]))
+
+    assert result.exit_code == 1
+    printed = [line for line in result.stderr.splitlines() if line.startswith("undelivered")]
+    assert len(printed) == 2
+    assert printed[0].startswith("undelivered line 1 (400, not retryable): line 1: not valid JSON")
+    assert printed[1].startswith("undelivered line 3 (400, not retryable): traits.email")
+    output = " ".join(result.stdout.split())
+    assert "2 undelivered events printed above (no dead-letter file" in output
+    assert "written to" not in output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dest.json"]

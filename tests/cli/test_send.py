@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from rudder_mapper import cli
+from rudder_mapper.cli import send
 from rudder_mapper.samples import seed_examples
 
 from ._support import (
@@ -100,7 +100,7 @@ def test_account_from_environment(account: Account, tmp_path: Path) -> None:
     _assert_seed_state(account)
 
 
-def test_environment_without_tracking_keys_rejects_tracks_only(
+def test_environment_without_tracking_keys_stops_at_the_first_track(
     account: Account, tmp_path: Path
 ) -> None:
     env = account.env()
@@ -112,11 +112,15 @@ def test_environment_without_tracking_keys_rejects_tracks_only(
 
     result = invoke("send", str(events), **env)
 
-    assert result.exit_code == 1
+    # Missing tracking keys are a configuration fault, not a bad event: the track is left
+    # for --resume (no dead letter), the run stops with 2 and says what to set.
+    assert result.exit_code == 2, result.output
     numbers = summary(result.stdout)
-    assert (numbers["delivered"], numbers["rejected"], numbers["failed_retryable"]) == (1, 1, 0)
-    assert problem_lines(result.stdout) == {2: 400}
-    assert "actid and event_key" in " ".join(result.stdout.split())
+    assert (numbers["delivered"], numbers["rejected"], numbers["failed_retryable"]) == (1, 0, 0)
+    assert "not attempted (left for --resume)" in result.stdout
+    assert "Settings > Tracking > Event Tracking" in " ".join(result.stderr.split())
+    assert "resume with: rudder-activecampaign send" in " ".join(result.stdout.split())
+    assert not (tmp_path / "events.jsonl.dead-letter.jsonl").exists()
     assert account.emulator.contact("a@example.com") is not None
     assert account.emulator.tracked_events == []
 
@@ -222,7 +226,7 @@ def test_empty_input_delivers_nothing_and_exits_0(account: Account, tmp_path: Pa
 
     assert result.exit_code == 0, result.output
     assert summary(result.stdout)["events"] == 0
-    assert read_dead_letters(dead) == []
+    assert not dead.exists()  # no undelivered events, no dead-letter file
     assert account.emulator.requests == []
 
 
@@ -250,7 +254,8 @@ def test_undecodable_stdin_bytes_are_a_bad_line_not_a_crash(
     assert (numbers["delivered"], numbers["rejected"]) == (1, 1)
     (letter,) = read_dead_letters(dead)
     assert letter["dead_letter"]["line"] == 2
-    assert letter["message"] == "\ufffd\ufffd{bad"
+    assert "not valid UTF-8 (byte 0xff" in letter["dead_letter"]["error"]
+    assert letter["message"] == "\\xff\\xfe{bad"  # the bytes, escaped; nothing replaced
 
 
 @pytest.mark.parametrize("source", ["file", "stdin"])
@@ -272,7 +277,7 @@ def test_progress_bar_on_a_terminal(
     account: Account, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     terminal = io.StringIO()
-    monkeypatch.setattr(cli, "err", Console(file=terminal, force_terminal=True, width=100))
+    monkeypatch.setattr(send, "err", Console(file=terminal, force_terminal=True, width=100))
     events = write_jsonl(tmp_path / "events.jsonl", seed_examples() * 20)
 
     result = account.send(str(events), "--batch-size", "10")

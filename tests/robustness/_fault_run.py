@@ -75,8 +75,10 @@ class RecordingDestination(AsyncActiveCampaignDestination):
         super().__init__(*args, **kwargs)
         self.results: list[DeliveryResult] = []
 
-    async def process_batch(self, messages: Iterable[object]) -> list[DeliveryResult]:
-        results = await super().process_batch(messages)
+    async def process_batch(
+        self, messages: Iterable[object], **callbacks: Any
+    ) -> list[DeliveryResult]:
+        results = await super().process_batch(messages, **callbacks)
         self.results.extend(results)
         return results
 
@@ -106,7 +108,11 @@ def run_pass(
     """
     numbers = list(original_lines) if original_lines is not None else None
     first_request = len(emulator.requests)
-    destination = RecordingDestination(emulator.async_client())
+    # The login-page stretches stand for a key refused for a while, met request by request:
+    # with no cooldown the circuit breaker lets every event try (each is its own probe), so
+    # each fault meets a request as it would without a breaker. The breaker's own
+    # behaviour is tested in tests/mapper/test_config_faults.py and tests/cli.
+    destination = RecordingDestination(emulator.async_client(), breaker_cooldown=0)
 
     async def deliver() -> Summary:
         with dead_letter_path.open("w", encoding="utf-8") as out:
@@ -132,7 +138,8 @@ def run_pass(
     for line in parsed:
         result = line.problem if line.problem is not None else next(delivered_in_order)
         original = numbers[line.number - 1] if numbers is not None else line.number
-        attempts.append(Attempt(original, result, letters.pop(line.number, None)))
+        # A dead letter names the line its event was first read from, replays included.
+        attempts.append(Attempt(original, result, letters.pop(original, None)))
     assert next(delivered_in_order, None) is None, "more results than delivered lines"
     return Pass(
         attempts=attempts,

@@ -160,7 +160,7 @@ def cli_emulator(monkeypatch: pytest.MonkeyPatch) -> ActiveCampaignEmulator:
         assert arguments["api_key"] == API_KEY  # the CLI read the secret from the config
         return AsyncActiveCampaignDestination(emulator.async_client())
 
-    monkeypatch.setattr(cli, "build_destination", build)
+    monkeypatch.setattr(cli.send, "build_destination", build)
     return emulator
 
 
