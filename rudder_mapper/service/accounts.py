@@ -26,7 +26,7 @@ from ..config import DestinationConfig
 
 __all__ = ["Accounts", "AccountsFile", "Source", "source_id"]
 
-logger = logging.getLogger("rudder_mapper.service")
+logger: logging.Logger = logging.getLogger("rudder_mapper.service")
 
 
 def source_id(write_key: str) -> str:
@@ -161,9 +161,9 @@ class AccountsFile:
     """
 
     def __init__(self, path: str | os.PathLike[str], *, check_every: float = 2.0) -> None:
-        self.path = Path(path)
+        self.path: Path = Path(path)
         self.check_every = check_every
-        self.current = Accounts.load(self.path)
+        self.current: Accounts = Accounts.load(self.path)
         self._checked = time.monotonic()
 
     def refresh(self) -> Accounts:

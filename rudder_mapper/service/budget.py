@@ -34,7 +34,7 @@ class BudgetHandoff:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self.token = _process_token()
+        self.token: str = _process_token()
         """Who wrote a budget: a run of the same process already holds those starts."""
 
     async def _offset(self, clock: Clock) -> tuple[float, float]:

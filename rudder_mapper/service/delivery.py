@@ -33,7 +33,7 @@ from .store import Outcome, PendingEvent, Store
 
 __all__ = ["AccountRun", "DeliverySettings", "DestinationFactory", "Destinations"]
 
-logger = logging.getLogger("rudder_mapper.service")
+logger: logging.Logger = logging.getLogger("rudder_mapper.service")
 
 # ActiveCampaign's budget per account, shared by every key and client of the account.
 ACCOUNT_REQUESTS_PER_SECOND = 5.0
@@ -143,7 +143,7 @@ class AccountRun:
         self.settings = settings
         self.stopping = stopping
         self.wake = wake
-        self.budget = BudgetHandoff(store)
+        self.budget: BudgetHandoff = BudgetHandoff(store)
 
     async def run(self, account: str) -> int:
         """Deliver; returns how many events were settled."""

@@ -26,7 +26,7 @@ from .store import Store
 
 __all__ = ["IngestSettings", "create_app"]
 
-logger = logging.getLogger("rudder_mapper.service")
+logger: logging.Logger = logging.getLogger("rudder_mapper.service")
 
 DEFAULT_DEDUP_WINDOW = 24 * 3600.0
 

@@ -33,7 +33,7 @@ from .delivery import AccountRun
 
 __all__ = ["ServiceJobs", "WorkerState"]
 
-logger = logging.getLogger("rudder_mapper.service")
+logger: logging.Logger = logging.getLogger("rudder_mapper.service")
 
 # A worker sends a heartbeat every HEARTBEAT seconds; one silent for STALLED seconds is
 # taken for dead and its jobs are retried by the sweep: takeover within ~STALLED + 5 s.
@@ -55,7 +55,7 @@ class ServiceJobs:
     """The procrastinate app with the service's tasks registered."""
 
     def __init__(self, pool: AsyncConnectionPool[Any]) -> None:
-        self.app = App(connector=PsycopgConnector(), periodic_defaults={"max_delay": 60})
+        self.app: App = App(connector=PsycopgConnector(), periodic_defaults={"max_delay": 60})
         self.pool = pool
         self._register()
 

@@ -34,7 +34,7 @@ from .store import Store
 
 __all__ = ["WorkerSettings", "migrate", "open_pool", "serve", "work"]
 
-logger = logging.getLogger("rudder_mapper.service")
+logger: logging.Logger = logging.getLogger("rudder_mapper.service")
 
 DEFAULT_RETENTION = 7 * 24 * 3600.0
 
