@@ -12,7 +12,7 @@ PYTHON_ID := $(shell $(PYTHON) -c '$(PYTHON_ID_CODE)' 2>/dev/null)
 # checked (and rebuilt if it came from elsewhere) before anything runs.
 STAMP := $(VENV)/.installed-$(or $(PYTHON_ID),none)
 
-.PHONY: test lint typecheck pytest docs demo bench soak record clean check-python database
+.PHONY: test lint typecheck pytest docs demo bench bench-service soak record clean check-python database
 
 $(STAMP): pyproject.toml
 	@$(MAKE) --no-print-directory check-python
@@ -68,6 +68,11 @@ demo: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m benchmarks
+
+# The service on a real PostgreSQL with real processes: ingest rate, delivery with 1 and 3
+# workers, per-account budget and latency (a few minutes; numbers in the README).
+bench-service: $(STAMP) database
+	$(PY) -m benchmarks.service
 
 # The soak run also explores new Hypothesis examples (every other run is seeded: see
 # tests/conftest.py).
