@@ -73,7 +73,13 @@ class Service:
         self.accounts_path.write_text(json.dumps({WRITE_KEY: config}))
 
     def _destination(self, source: Source, limiter: RateLimiter) -> AsyncActiveCampaignDestination:
-        client = self.emulator.async_client(api_key=source.config["apiKey"], rate_limiter=limiter)
+        # The source's own settings, on the emulator's transport and clock.
+        client = self.emulator.async_client(
+            api_key=source.config["apiKey"],
+            actid=source.config.get("actid"),
+            event_key=source.config.get("eventKey"),
+            rate_limiter=limiter,
+        )
         return AsyncActiveCampaignDestination(client, owns_client=True, hold_on_failure=True)
 
     async def ingest(self, *messages: dict[str, Any]) -> None:

@@ -13,6 +13,7 @@ from activecampaign_client import SystemClock
 from activecampaign_client.testing import ActiveCampaignEmulator
 from rudder_mapper.service.admin import Admin
 from rudder_mapper.service.delivery import DeliverySettings
+from rudder_mapper.service.metrics import render_metrics
 from rudder_mapper.service.outcomes import RetryPolicy
 
 from ._support import ACCOUNT, API_KEY, API_URL, Service, entry, identify, track
@@ -158,3 +159,31 @@ async def test_the_request_budget_is_handed_to_a_run_in_another_process(
     assert len(times) == 10
     assert [r.status for r in emulator.requests if r.status == 429] == []
     assert all(later - earlier >= 1.0 for earlier, later in zip(times, times[5:], strict=False))
+
+
+async def test_metrics_count_refusals_and_time_deliveries(service: Service) -> None:
+    service.emulator.faults.script("POST /api/3/contact/sync", ["429"])  # retried by the client
+    await service.ingest(identify("ann"), identify("bob"))
+    await service.run().run(ACCOUNT)
+    text, _ = await render_metrics(service.store)
+    metrics = text.decode()
+    assert f'rudder_ac_rate_limited_responses_total{{account="{ACCOUNT}"}} 1.0' in metrics
+    assert f'rudder_ac_events_delivered_total{{account="{ACCOUNT}"}} 2.0' in metrics
+    assert f'rudder_ac_delivery_latency_seconds_count{{account="{ACCOUNT}"}} 2.0' in metrics
+    assert (
+        f'rudder_ac_delivery_latency_seconds_bucket{{account="{ACCOUNT}",le="+Inf"}} 2.0' in metrics
+    )
+    assert f'rudder_ac_backlog{{account="{ACCOUNT}"}} 0.0' in metrics
+
+
+async def test_tracking_not_set_up_pauses_the_account(service: Service) -> None:
+    service.write_accounts({k: v for k, v in entry().items() if k != "eventKey"})
+    service.accounts.reload()
+    await service.ingest(identify("ann"), track("ann"), identify("bob"))
+    await service.run().run(ACCOUNT)
+    rows = await service.rows()
+    # The batch's other users go on (the fault stops tracks only); then the account pauses.
+    assert [r["state"] for r in rows] == ["delivered", "pending", "delivered"]
+    assert rows[1]["attempts"] == 0  # a configuration fault is not an attempt
+    [status] = await Admin(service.pool).accounts()
+    assert status.paused_reason is not None and "actid" in status.paused_reason
