@@ -127,10 +127,15 @@ def test_json_of_a_configuration_error(tmp_path: Path) -> None:
     assert "error: no account configured" in result.stderr
 
 
-def test_json_of_a_refused_key_says_where_it_stopped(account: Account, tmp_path: Path) -> None:
-    events = write_jsonl(tmp_path / "events.jsonl", seed_examples())
+def _with_a_refused_key(account: Account, tmp_path: Path) -> Path:
+    """The seed examples, and the account's config with a wrong API key."""
     config = account.config() | {"apiKey": "not-the-key"}
     account.config_path.write_text(json.dumps(config), encoding="utf-8")
+    return write_jsonl(tmp_path / "events.jsonl", seed_examples())
+
+
+def test_json_of_a_refused_key_says_where_it_stopped(account: Account, tmp_path: Path) -> None:
+    events = _with_a_refused_key(account, tmp_path)
 
     result = account.send(str(events), "--json")
 
@@ -148,9 +153,7 @@ def test_json_of_a_refused_key_says_where_it_stopped(account: Account, tmp_path:
 
 
 def test_quiet_stop_line_is_part_of_the_outcome(account: Account, tmp_path: Path) -> None:
-    events = write_jsonl(tmp_path / "events.jsonl", seed_examples())
-    config = account.config() | {"apiKey": "not-the-key"}
-    account.config_path.write_text(json.dumps(config), encoding="utf-8")
+    events = _with_a_refused_key(account, tmp_path)
 
     result = account.send(str(events), "-q")
 
