@@ -10,7 +10,7 @@ The total, for a file, is its number of lines: a plain count of newline bytes (a
 second per gigabyte; exact for the events, but for blank lines, which never settle). Files
 up to ``COUNT_AT_ONCE`` bytes are counted before the run starts (milliseconds), larger ones
 on a thread of their own while the run goes. Until the count is in, and reading stdin,
-there is no total: the count and the rate only, no bar and no ETA. Shown only when
+there is no total: the count and the rate only (the bar pulses), no ETA. Shown only when
 stderr is a terminal (and not with ``--quiet``); it leaves nothing behind when it ends.
 """
 
@@ -129,7 +129,7 @@ def event_progress(
         transient=True,
         disable=not (enabled and console.is_terminal),
     )
-    # total=None until counted: no bar, no ETA; the completed count starts at ``done``
+    # total=None until counted: a pulsing bar, no ETA; the completed count starts at ``done``
     # without a speed sample, so earlier runs' events do not inflate the rate.
     handle = EventProgress(progress, progress.add_task("delivering", total=None, completed=done))
     stop = threading.Event()
