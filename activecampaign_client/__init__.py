@@ -11,7 +11,13 @@
 listings async iterators. ``activecampaign_client.testing`` is an in-process emulator.
 """
 
-from ._client import ActiveCampaign, AsyncActiveCampaign
+from ._client import (
+    ActiveCampaign,
+    AsyncActiveCampaign,
+    ClientOverrides,
+    RawActiveCampaign,
+    RawAsyncActiveCampaign,
+)
 from ._clock import Clock, SystemClock
 from ._config import ClientConfig
 from ._exceptions import (
@@ -37,11 +43,15 @@ from ._exceptions import (
 )
 from ._flow import Operation
 from ._limiter import RateLimiter
-from ._pagination import Page, PageQuery
+from ._listing import AsyncListing, Listing
+from ._options import RequestOptions
+from ._pagination import KeysetOrder, Page, PageQuery
+from ._raw import RawResponse
 from ._requests import ApiRequest
 from ._retry import RetryPolicy
 from ._version import __version__
 from .models import (
+    BulkImportCallback,
     BulkImportContact,
     BulkImportInfo,
     BulkImportResult,
@@ -49,16 +59,26 @@ from .models import (
     ContactList,
     ContactTag,
     CustomField,
+    CustomFieldInput,
+    FieldOption,
+    FieldOptionInput,
+    FieldRel,
+    FieldType,
     FieldValue,
     FieldValueInput,
+    ListStatus,
     MailingList,
     SyncedContact,
     Tag,
+    TagType,
     TrackedEvent,
     TrackingEventName,
+    TrackingLog,
     TrackingStatus,
     WhitelistedDomain,
 )
+from .resources.contacts import ContactOrder
+from .resources.tags import TagMatch
 
 __all__ = [
     "APIConnectionError",
@@ -69,25 +89,37 @@ __all__ = [
     "ActiveCampaignError",
     "ApiRequest",
     "AsyncActiveCampaign",
+    "AsyncListing",
     "AuthenticationError",
     "BadRequestError",
+    "BulkImportCallback",
     "BulkImportContact",
     "BulkImportInfo",
     "BulkImportResult",
     "ClientConfig",
+    "ClientOverrides",
     "Clock",
     "ConfigurationError",
     "ConflictError",
     "Contact",
     "ContactList",
+    "ContactOrder",
     "ContactTag",
     "CustomField",
+    "CustomFieldInput",
     "ErrorDetail",
     "EventTrackingError",
+    "FieldOption",
+    "FieldOptionInput",
+    "FieldRel",
+    "FieldType",
     "FieldValue",
     "FieldValueInput",
     "InternalServerError",
     "InvalidInputError",
+    "KeysetOrder",
+    "ListStatus",
+    "Listing",
     "MailingList",
     "NotFoundError",
     "Operation",
@@ -97,13 +129,20 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "RateLimiter",
+    "RawActiveCampaign",
+    "RawAsyncActiveCampaign",
+    "RawResponse",
+    "RequestOptions",
     "RetryPolicy",
     "ServiceUnavailableError",
     "SyncedContact",
     "SystemClock",
     "Tag",
+    "TagMatch",
+    "TagType",
     "TrackedEvent",
     "TrackingEventName",
+    "TrackingLog",
     "TrackingStatus",
     "UnprocessableEntityError",
     "WhitelistedDomain",

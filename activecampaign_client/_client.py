@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import urllib.request
 from functools import cached_property
 from types import TracebackType
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypedDict, TypeVar, overload
 
 import httpx
+from typing_extensions import Self as _Self
+from typing_extensions import Unpack
 
 from ._budgets import account_limiters
 from ._clock import Clock, SystemClock
-from ._config import ClientConfig
+from ._config import ClientConfig, as_timeout, credentials_from_environment
 from ._constants import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_REQUESTS_PER_SECOND,
@@ -23,7 +26,8 @@ from ._exceptions import ConfigurationError
 from ._flow import FlowContext, Operation
 from ._limiter import RateLimiter
 from ._methods import D
-from ._requests import default_headers
+from ._raw import RawAsyncDriver, RawSyncDriver
+from ._requests import ApiRequest, default_headers
 from ._retry import RetryPolicy
 from .resources import (
     BulkImport,
@@ -38,16 +42,77 @@ from .resources import (
     Tags,
 )
 
-__all__ = ["ActiveCampaign", "AsyncActiveCampaign"]
+__all__ = [
+    "ActiveCampaign",
+    "AsyncActiveCampaign",
+    "ClientOverrides",
+    "RawActiveCampaign",
+    "RawAsyncActiveCampaign",
+]
 
 T = TypeVar("T")
 Self = TypeVar("Self", bound="ActiveCampaign")
 AsyncSelf = TypeVar("AsyncSelf", bound="AsyncActiveCampaign")
 
 
+def _one_request(request: ApiRequest) -> Operation[Any]:
+    """A bare request as an operation: its answer's decoded JSON is the result."""
+    data = yield request
+    return data
+
+
+def _operation(operation: Operation[T] | ApiRequest) -> Operation[Any]:
+    return _one_request(operation) if isinstance(operation, ApiRequest) else operation
+
+
+class ClientOverrides(TypedDict, total=False):
+    """What ``with_options`` may change: the client's ``timeout`` (seconds or an
+    httpx.Timeout), ``deadline`` (seconds a call may take, None: no limit) and
+    ``max_retries``."""
+
+    timeout: float | httpx.Timeout
+    deadline: float | None
+    max_retries: int
+
+
+def _overridden(ctx: FlowContext, overrides: ClientOverrides) -> FlowContext:
+    """``ctx`` with ``overrides`` applied; the budgets, slots and clock stay shared."""
+    unknown = set(overrides) - set(ClientOverrides.__annotations__)
+    if unknown:
+        raise ConfigurationError(
+            f"with_options takes {', '.join(ClientOverrides.__annotations__)}; "
+            f"not {', '.join(sorted(unknown))}"
+        )
+    config, retry, deadline = ctx.config, ctx.retry, ctx.deadline
+    if "timeout" in overrides:
+        try:
+            config = config.with_timeout(as_timeout(overrides["timeout"]))
+        except ValueError as exc:
+            raise ConfigurationError(str(exc)) from None
+    if "max_retries" in overrides:
+        retry = RetryPolicy(max_retries=_checked_retries(overrides["max_retries"]))
+    if "deadline" in overrides:
+        deadline = _checked_deadline(overrides["deadline"])
+    return dataclasses.replace(ctx, config=config, retry=retry, deadline=deadline, requests_sent=0)
+
+
+def _checked_retries(max_retries: object) -> int:
+    if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
+        raise ConfigurationError("max_retries must be a non-negative integer")
+    return max_retries
+
+
+def _checked_deadline(deadline: object) -> float | None:
+    if deadline is not None and (
+        isinstance(deadline, bool) or not isinstance(deadline, (int, float)) or not deadline > 0
+    ):
+        raise ConfigurationError("deadline must be a positive number of seconds or None")
+    return None if deadline is None else float(deadline)
+
+
 def _flow_context(
-    api_url: str,
-    api_key: str,
+    api_url: str | None,
+    api_key: str | None,
     *,
     actid: str | None,
     event_key: str | None,
@@ -64,22 +129,19 @@ def _flow_context(
 ) -> FlowContext:
     if timeout is None:  # the user's http_client's, or ours
         timeout = http_client.timeout if http_client is not None else DEFAULT_TIMEOUT
+    found = credentials_from_environment(api_url, api_key, actid, event_key)
     config = ClientConfig.create(
-        api_url,
-        api_key,
-        actid=actid,
-        event_key=event_key,
+        found.api_url,
+        found.api_key,
+        actid=found.actid,
+        event_key=found.event_key,
         timeout=timeout,
         tracking_url=tracking_url,
     )
     if http_client is not None:
         _refuse_env_proxy(config, http_client)
-    if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
-        raise ConfigurationError("max_retries must be a non-negative integer")
-    if deadline is not None and (
-        isinstance(deadline, bool) or not isinstance(deadline, (int, float)) or not deadline > 0
-    ):
-        raise ConfigurationError("deadline must be a positive number of seconds or None")
+    max_retries = _checked_retries(max_retries)
+    deadline = _checked_deadline(deadline)
     if rate_limiter is not None and not isinstance(rate_limiter, RateLimiter):
         raise ConfigurationError("rate_limiter must be a RateLimiter or None")
     clock = clock or SystemClock()
@@ -104,7 +166,7 @@ def _flow_context(
         clock=clock,
         limiters=limiters,
         concurrency=concurrency,
-        deadline=None if deadline is None else float(deadline),
+        deadline=deadline,
         client_headers=default_headers(http_client.headers) if http_client is not None else (),
     )
 
@@ -205,6 +267,19 @@ class _ClientBase(Generic[D]):
         """Bulk import: import_contacts (1-250), status, overview."""
         return BulkImport(self._driver)
 
+    def with_options(self, **overrides: Unpack[ClientOverrides]) -> _Self:
+        """A client like this one with another ``timeout``, ``deadline`` or
+        ``max_retries``, sharing its connection pool(s), rate budget, slots in flight and
+        clock: ``ac.with_options(timeout=120).bulk_import.import_contacts(...)``.
+
+        It owns nothing: closing it closes nothing; close this client when done. Its
+        ``requests_sent`` counts its own requests.
+        """
+        derived = object.__new__(type(self))
+        derived._owns_http = False
+        derived._driver = self._driver.with_context(_overridden(self._driver.ctx, overrides))
+        return derived
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}(api_url={str(self.config.origin)!r})"
 
@@ -212,8 +287,13 @@ class _ClientBase(Generic[D]):
 class ActiveCampaign(_ClientBase[SyncDriver]):
     """Synchronous ActiveCampaign v3 client. Thread-safe.
 
-    ``api_url`` is the account URL from Settings > Developer (``/api/3`` optional).
-    ``actid`` and ``event_key`` are needed only for ``event_tracking.track``.
+    ``api_url`` is the account URL from Settings > Developer (``/api/3`` optional), and
+    ``api_key`` the key shown there. ``actid`` and ``event_key`` are needed only for
+    ``event_tracking.track``. Not given, the account URL and key are read from
+    ``ACTIVECAMPAIGN_API_URL`` and ``ACTIVECAMPAIGN_API_KEY`` (one found nowhere is a
+    ConfigurationError naming the variable); so are ``ACTIVECAMPAIGN_ACTID`` and
+    ``ACTIVECAMPAIGN_EVENT_KEY`` when the account URL comes from the environment too, so
+    that one account's event key is never paired with another's URL.
 
     ``timeout`` bounds each read, write and connection (a number: seconds, connecting at
     most 5 s; or an httpx.Timeout), and one attempt as a whole, connection to last byte,
@@ -239,8 +319,8 @@ class ActiveCampaign(_ClientBase[SyncDriver]):
 
     def __init__(
         self,
-        api_url: str,
-        api_key: str,
+        api_url: str | None = None,
+        api_key: str | None = None,
         *,
         actid: str | None = None,
         event_key: str | None = None,
@@ -276,12 +356,27 @@ class ActiveCampaign(_ClientBase[SyncDriver]):
             http_client = httpx.Client(mounts=_no_proxy_mounts(ctx.config))
         self._driver = SyncDriver(http_client, ctx)
 
-    def run(self, operation: Operation[T], *, deadline: float | None = None) -> T:
-        """Run a pure operation (``client.x.y.operation(...)`` or a composition of them).
+    @overload
+    def run(self, operation: ApiRequest, *, deadline: float | None = None) -> Any: ...
+    @overload
+    def run(self, operation: Operation[T], *, deadline: float | None = None) -> T: ...
+    def run(self, operation: Operation[T] | ApiRequest, *, deadline: float | None = None) -> Any:
+        """Run a pure operation (``client.x.y.operation(...)``, a composition of them, or
+        ``PageQuery(...).collect()``), or send one ``ApiRequest`` and get its decoded JSON:
+        the way to endpoints the client does not wrap (deals, accounts, automations), with
+        the same rate budget, retries, errors and secrets handling as every other call.
 
         ``deadline``: seconds the whole run may take (default: the client's ``deadline``).
         """
-        return self._driver.run(operation, deadline=deadline)
+        return self._driver.run(_operation(operation), deadline=deadline)
+
+    @cached_property
+    def with_raw_response(self) -> RawActiveCampaign:
+        """This client's resources answering ``RawResponse``s: the HTTP status and headers
+        of a call beside ``parse()`` for its result
+        (``ac.with_raw_response.contacts.get(5).headers``). A listing answers its first
+        page's. Same budget, retries and errors as this client."""
+        return RawActiveCampaign(RawSyncDriver(self._driver))
 
     def close(self) -> None:
         """Close the HTTP connection pool, if this client created it."""
@@ -311,8 +406,8 @@ class AsyncActiveCampaign(_ClientBase[AsyncDriver]):
 
     def __init__(
         self,
-        api_url: str,
-        api_key: str,
+        api_url: str | None = None,
+        api_key: str | None = None,
         *,
         actid: str | None = None,
         event_key: str | None = None,
@@ -347,12 +442,25 @@ class AsyncActiveCampaign(_ClientBase[AsyncDriver]):
         mounts = _no_proxy_mounts(ctx.config)
         self._driver = AsyncDriver(http_client, ctx, lambda: httpx.AsyncClient(mounts=mounts))
 
-    async def run(self, operation: Operation[T], *, deadline: float | None = None) -> T:
-        """Run a pure operation (``client.x.y.operation(...)`` or a composition of them).
+    @overload
+    async def run(self, operation: ApiRequest, *, deadline: float | None = None) -> Any: ...
+    @overload
+    async def run(self, operation: Operation[T], *, deadline: float | None = None) -> T: ...
+    async def run(
+        self, operation: Operation[T] | ApiRequest, *, deadline: float | None = None
+    ) -> Any:
+        """Run a pure operation, or send one ``ApiRequest`` and get its decoded JSON (see
+        ``ActiveCampaign.run``).
 
         ``deadline``: seconds the whole run may take (default: the client's ``deadline``).
         """
-        return await self._driver.run(operation, deadline=deadline)
+        return await self._driver.run(_operation(operation), deadline=deadline)
+
+    @cached_property
+    def with_raw_response(self) -> RawAsyncActiveCampaign:
+        """This client's resources answering ``RawResponse``s (coroutines of them; see
+        ``ActiveCampaign.with_raw_response``)."""
+        return RawAsyncActiveCampaign(RawAsyncDriver(self._driver))
 
     async def aclose(self) -> None:
         """Close the HTTP connection pool(s), if this client created them."""
@@ -369,3 +477,21 @@ class AsyncActiveCampaign(_ClientBase[AsyncDriver]):
         tb: TracebackType | None,
     ) -> None:
         await self.aclose()
+
+
+class RawActiveCampaign(_ClientBase[RawSyncDriver]):
+    """``ActiveCampaign.with_raw_response``: the same resources, each call answering a
+    ``RawResponse`` (status, headers, body, ``parse()``). It runs on its client."""
+
+    def __init__(self, driver: RawSyncDriver) -> None:
+        self._driver = driver
+        self._owns_http = False
+
+
+class RawAsyncActiveCampaign(_ClientBase[RawAsyncDriver]):
+    """``AsyncActiveCampaign.with_raw_response``: the same resources, each call a
+    coroutine of a ``RawResponse``. It runs on its client."""
+
+    def __init__(self, driver: RawAsyncDriver) -> None:
+        self._driver = driver
+        self._owns_http = False

@@ -7,7 +7,11 @@ import time
 from contextlib import AbstractContextManager
 from typing import Protocol, runtime_checkable
 
-__all__ = ["Clock", "Semaphore", "SystemClock", "ThreadAwareClock"]
+__all__ = ["CLOCK_EXTENSION", "Clock", "Semaphore", "SystemClock", "ThreadAwareClock", "same_time"]
+
+CLOCK_EXTENSION = "activecampaign_client.clock"
+"""The httpx request extension under which the client names the clock pacing the request,
+so that a transport keeping time of its own (the emulator) can tell when the two differ."""
 
 
 @runtime_checkable
@@ -41,6 +45,11 @@ class SystemClock:
     async def asleep(self, seconds: float) -> None:
         """Suspend the calling task."""
         await asyncio.sleep(seconds)
+
+
+def same_time(one: object, other: object) -> bool:
+    """Whether two clocks keep the same time: the same object, or both the real clock."""
+    return one is other or (type(one) is SystemClock and type(other) is SystemClock)
 
 
 class Semaphore(Protocol):

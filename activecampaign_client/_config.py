@@ -3,14 +3,101 @@
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass, field
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 
 import httpx
 
 from ._constants import API_PREFIX, TRACKCMP_URL
 from ._exceptions import ConfigurationError
 
-__all__ = ["ClientConfig", "normalize_api_url", "normalize_tracking_url"]
+__all__ = [
+    "ENVIRONMENT_VARIABLES",
+    "ClientConfig",
+    "Credentials",
+    "as_timeout",
+    "credentials_from_environment",
+    "longest_timeout",
+    "normalize_api_url",
+    "normalize_tracking_url",
+]
+
+ENVIRONMENT_VARIABLES = {
+    "api_url": "ACTIVECAMPAIGN_API_URL",
+    "api_key": "ACTIVECAMPAIGN_API_KEY",
+    "actid": "ACTIVECAMPAIGN_ACTID",
+    "event_key": "ACTIVECAMPAIGN_EVENT_KEY",
+}
+"""Where a client looks for each setting it was not given (the CLI reads the same ones)."""
+
+_WHERE = {
+    "api_url": "the account URL, Settings > Developer",
+    "api_key": "Settings > Developer",
+}
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """The account and keys a client was given or found in the environment."""
+
+    api_url: str
+    api_key: str = field(repr=False)
+    actid: str | None = field(default=None, repr=False)
+    event_key: str | None = field(default=None, repr=False)
+
+
+def credentials_from_environment(
+    api_url: str | None,
+    api_key: str | None,
+    actid: str | None,
+    event_key: str | None,
+    environ: Mapping[str, str] | None = None,
+) -> Credentials:
+    """The settings not given (None), read from their ``ACTIVECAMPAIGN_*`` variables.
+
+    The account URL and the API key are required: one found nowhere is a
+    ConfigurationError naming the argument and the variable. ``actid`` and ``event_key``
+    (needed only to track events) are read from the environment only when the account URL
+    is too: event keys are per account, and pairing another account's with the URL given
+    would record its events in the wrong account. Unset, they stay None (``track`` then
+    says which variables to set).
+    """
+    env = os.environ if environ is None else environ
+
+    def variable(name: str) -> str | None:
+        return env.get(ENVIRONMENT_VARIABLES[name], "").strip() or None
+
+    account_from_env = api_url is None
+    found = {
+        "api_url": api_url if api_url is not None else variable("api_url"),
+        "api_key": api_key if api_key is not None else variable("api_key"),
+    }
+    for name, value in found.items():
+        if value is None:
+            raise ConfigurationError(
+                f"{name} was not given and {ENVIRONMENT_VARIABLES[name]} is not set: pass "
+                f"{name}=... or set the variable ({_WHERE[name]} in ActiveCampaign)"
+            )
+    if account_from_env:
+        actid = actid if actid is not None else variable("actid")
+        event_key = event_key if event_key is not None else variable("event_key")
+    return Credentials(
+        api_url=str(found["api_url"]),
+        api_key=str(found["api_key"]),
+        actid=actid,
+        event_key=event_key,
+    )
+
+
+def as_timeout(value: object) -> httpx.Timeout:
+    """A timeout from seconds (each read, write and pool wait; connecting at most 5 s) or an
+    httpx.Timeout; ValueError for anything else."""
+    if isinstance(value, httpx.Timeout):
+        return value
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+        raise ValueError("timeout must be a positive number of seconds or an httpx.Timeout")
+    return httpx.Timeout(float(value), connect=min(5.0, float(value)))
 
 
 def _is_loopback(host: str) -> bool:
@@ -101,8 +188,8 @@ def _check_key(name: str, value: str, where: str) -> None:
         )
 
 
-def _longest(timeout: httpx.Timeout) -> float | None:
-    """The longest of the timeouts set (None: none is)."""
+def longest_timeout(timeout: httpx.Timeout) -> float | None:
+    """The longest of the timeouts set (None: none is): how long one attempt may take."""
     values = [v for v in timeout.as_dict().values() if v is not None]
     return max(values) if values else None
 
@@ -149,10 +236,10 @@ class ClientConfig:
                 raise ConfigurationError(f"{name} must be a string")
             if value is not None:
                 _check_key(name, value, "Settings > Tracking > Event Tracking")
-        if not isinstance(timeout, httpx.Timeout):
-            if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
-                raise ConfigurationError("timeout must be a positive number of seconds")
-            timeout = httpx.Timeout(float(timeout), connect=min(5.0, float(timeout)))
+        try:
+            timeout = as_timeout(timeout)
+        except ValueError as exc:
+            raise ConfigurationError(str(exc)) from None
         return cls(
             origin=normalize_api_url(api_url),
             api_key=api_key.strip(),
@@ -160,8 +247,12 @@ class ClientConfig:
             event_key=(event_key or "").strip() or None,
             timeout=timeout,
             tracking_url=normalize_tracking_url(tracking_url),
-            attempt_timeout=_longest(timeout),
+            attempt_timeout=longest_timeout(timeout),
         )
+
+    def with_timeout(self, timeout: httpx.Timeout) -> ClientConfig:
+        """This config with another timeout (and the attempt bound that goes with it)."""
+        return replace(self, timeout=timeout, attempt_timeout=longest_timeout(timeout))
 
     @property
     def host(self) -> str:

@@ -17,6 +17,7 @@ KeyboardInterrupt): the flow's own ``finally`` blocks then give back what it boo
 from __future__ import annotations
 
 import asyncio
+import copy
 import threading
 import time
 import weakref
@@ -28,7 +29,7 @@ import anyio
 import httpx
 
 from ._clock import Clock, Semaphore, ThreadAwareClock
-from ._flow import Acquire, Command, FlowContext, Operation, Send, Sleep, execute
+from ._flow import Acquire, Command, FlowContext, Operation, Seen, Send, Sleep, execute
 from ._responses import BodyReader
 
 __all__ = ["AsyncDriver", "SyncDriver"]
@@ -148,10 +149,18 @@ class SyncDriver:
         if isinstance(ctx.clock, ThreadAwareClock):
             self._active = ctx.clock.active
 
-    def run(self, operation: Operation[T], *, deadline: float | None = None) -> T:
+    def run(
+        self, operation: Operation[T], *, deadline: float | None = None, seen: Seen | None = None
+    ) -> T:
         """Drive ``operation`` to completion and return its result."""
         with self._active():
-            return self._drive(execute(operation, self.ctx, deadline=deadline))
+            return self._drive(execute(operation, self.ctx, deadline=deadline, seen=seen))
+
+    def with_context(self, ctx: FlowContext) -> SyncDriver:
+        """A driver sharing this one's connection pool and slots in flight, on ``ctx``."""
+        derived = copy.copy(self)
+        derived.ctx = ctx
+        return derived
 
     def _drive(self, flow: Generator[Command, Any, T]) -> T:
         reply: Any = None
@@ -285,9 +294,17 @@ class AsyncDriver:
         """Close the httpx clients this driver made (see ``_LoopClients.aclose``)."""
         await self._clients.aclose(given_too=given_too)
 
-    async def run(self, operation: Operation[T], *, deadline: float | None = None) -> T:
+    def with_context(self, ctx: FlowContext) -> AsyncDriver:
+        """A driver sharing this one's connection pools and slots in flight, on ``ctx``."""
+        derived = copy.copy(self)
+        derived.ctx = ctx
+        return derived
+
+    async def run(
+        self, operation: Operation[T], *, deadline: float | None = None, seen: Seen | None = None
+    ) -> T:
         """Drive ``operation`` to completion and return its result."""
-        flow = execute(operation, self.ctx, deadline=deadline)
+        flow = execute(operation, self.ctx, deadline=deadline, seen=seen)
         reply: Any = None
         error: Exception | None = None
         held: list[_Slot] = []

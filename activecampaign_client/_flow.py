@@ -24,8 +24,8 @@ from typing import Any, TypeVar
 
 import httpx
 
-from ._clock import Clock
-from ._config import ClientConfig
+from ._clock import CLOCK_EXTENSION, Clock
+from ._config import ClientConfig, longest_timeout
 from ._exceptions import (
     ActiveCampaignError,
     APIConnectionError,
@@ -38,7 +38,16 @@ from ._responses import decode_response
 from ._retry import RetryPolicy, server_pause
 from ._transport_errors import map_transport_error
 
-__all__ = ["Acquire", "Command", "FlowContext", "Operation", "Send", "Sleep", "execute"]
+__all__ = [
+    "Acquire",
+    "Command",
+    "FlowContext",
+    "Operation",
+    "Seen",
+    "Send",
+    "Sleep",
+    "execute",
+]
 
 T = TypeVar("T")
 
@@ -46,6 +55,9 @@ logger = logging.getLogger("activecampaign_client")
 
 Operation = Generator[ApiRequest, Any, T]
 """A pure operation: yields requests, receives their decoded JSON, returns a result."""
+
+Seen = Callable[[httpx.Response], None]
+"""Told of every answer a run decoded for its operation (retried failures are not)."""
 
 
 @dataclass(frozen=True)
@@ -184,9 +196,10 @@ def _start(
 
 
 def _send_once(
-    request: ApiRequest, ctx: FlowContext, deadline: _Deadline | None
+    request: ApiRequest, ctx: FlowContext, deadline: _Deadline | None, seen: Seen | None
 ) -> Generator[Command, Any, Any]:
     http_request = build_http_request(request, ctx.config, ctx.client_headers)
+    http_request.extensions[CLOCK_EXTENSION] = ctx.clock  # for transports with a clock
     pool = ctx.pool_for(request)
     if pool is not None:
         # The slot in flight first, then the start: booked before a slot came free, the
@@ -195,6 +208,8 @@ def _send_once(
         yield Acquire(pool)
     booking = yield from _start(request, ctx, deadline)
     timeout = ctx.config.attempt_timeout
+    if request.timeout is not None:  # the call's own timeout (RequestOptions)
+        timeout = longest_timeout(request.timeout)
     if deadline is not None:
         left = deadline.until - ctx.clock.now()
         if left <= 0:
@@ -217,6 +232,8 @@ def _send_once(
         error, cause = failure
         raise error from cause
     data = decode_response(request, response, wall_time=ctx.wall_time())
+    if seen is not None:
+        seen(response)
     if logger.isEnabledFor(logging.DEBUG):
         logger.debug("%s -> %s", request.describe(), response.status_code)
     return data
@@ -232,13 +249,16 @@ def _outline(error: ActiveCampaignError) -> str:
 
 
 def call(
-    request: ApiRequest, ctx: FlowContext, deadline: _Deadline | None = None
+    request: ApiRequest,
+    ctx: FlowContext,
+    deadline: _Deadline | None = None,
+    seen: Seen | None = None,
 ) -> Generator[Command, Any, Any]:
     """One logical call: limiter, send, decode, and retries per the policy."""
     attempt = 0
     while True:
         try:
-            return (yield from _send_once(request, ctx, deadline))
+            return (yield from _send_once(request, ctx, deadline, seen))
         except ActiveCampaignError as error:
             if isinstance(error, APITimeoutError) and error.deadline is not None:
                 raise  # the run's time is up: no retry can help
@@ -270,14 +290,19 @@ def call(
 
 
 def execute(
-    operation: Operation[T], ctx: FlowContext, *, deadline: float | None = None
+    operation: Operation[T],
+    ctx: FlowContext,
+    *,
+    deadline: float | None = None,
+    seen: Seen | None = None,
 ) -> Generator[Command, Any, T]:
     """Run a pure operation, turning each request it yields into commands.
 
     ``deadline`` (seconds, default the context's) bounds the whole run: every request,
     retry and wait of the operation. Errors are thrown back into the operation so it can
     handle expected ones (a duplicate tag, a domain already whitelisted) where it knows
-    what they mean.
+    what they mean. ``seen`` is given each answer the operation receives, as it came
+    (``with_raw_response``).
     """
     seconds = ctx.deadline if deadline is None else deadline
     limit = None if seconds is None else _Deadline(seconds, ctx.clock.now() + seconds)
@@ -285,7 +310,7 @@ def execute(
         request = next(operation)
         while True:
             try:
-                data = yield from call(request, ctx, limit)
+                data = yield from call(request, ctx, limit, seen)
             except ActiveCampaignError as error:
                 request = operation.throw(error)
             else:

@@ -26,9 +26,14 @@ __all__ = [
     "DefaultHeaders",
     "default_headers",
     "encode_json",
+    "Expect",
     "object_id",
     "segment",
 ]
+
+Expect = Literal["json", "text"]
+"""What a successful answer holds: JSON (almost every endpoint), or text (the site
+tracking snippet), which is then passed to the operation as a ``str``."""
 
 Budget = Literal["api", "bulk_import", "bulk_import_single", "tracking"]
 """Which rate budget a request spends: the account's API budget, bulk import's per-minute
@@ -106,6 +111,10 @@ class ApiRequest:
     retried after a failure the server may have acted on (a timeout, a 5xx; see
     RetryPolicy). None, the default, decides by method: True for GET and PUT, False for
     POST and DELETE; an operation whose POST is an upsert says ``replay_safe=True``.
+    ``expect="text"`` is for the few endpoints answering plain text: the operation then
+    receives the body as a ``str`` (or the JSON, if the server sends JSON after all).
+    ``headers`` are sent after the client's own (see ``RequestOptions.extra_headers``);
+    ``timeout`` replaces the client's for this request.
     """
 
     method: str
@@ -116,6 +125,9 @@ class ApiRequest:
     url: str | None = None
     replay_safe: bool | None = None
     budget: Budget = "api"
+    expect: Expect = "json"
+    headers: tuple[tuple[str, str], ...] = ()
+    timeout: httpx.Timeout | None = None
 
     @property
     def safe_to_replay(self) -> bool:
@@ -188,10 +200,24 @@ def _build(
         request.method,
         url,
         params=dict(request.params) if request.params else None,
-        headers=_merged(headers, client_headers) if client_headers else headers,
+        headers=_with_extra(
+            _merged(headers, client_headers) if client_headers else list(headers.items()),
+            request.headers,
+        ),
         content=content,
-        extensions={"timeout": config.timeout.as_dict()},
+        extensions={"timeout": (request.timeout or config.timeout).as_dict()},
     )
+
+
+def _with_extra(
+    headers: list[tuple[str, str]], extra: tuple[tuple[str, str], ...]
+) -> list[tuple[str, str]]:
+    # A call's extra headers replace those of the same name (the names they may not touch
+    # are refused earlier: see _options).
+    if not extra:
+        return headers
+    replaced = {name.lower() for name, _ in extra}
+    return [(n, v) for n, v in headers if n.lower() not in replaced] + list(extra)
 
 
 def _merged(ours: dict[str, str], defaults: DefaultHeaders) -> list[tuple[str, str]]:

@@ -313,6 +313,8 @@ def decode_response(request: ApiRequest, response: httpx.Response, *, wall_time:
         )
     if not response.content.strip():
         return None
+    if request.expect == "text":
+        return _text_body(request, response, common)
     try:
         data = json.loads(response.content)
     except (ValueError, RecursionError):  # RecursionError: JSON nested past the limit
@@ -327,15 +329,7 @@ def decode_response(request: ApiRequest, response: httpx.Response, *, wall_time:
                 **common,
             ) from None
         if _looks_like_html(response):
-            # ActiveCampaign answers a bad or expired key with its HTML login page and a 200.
-            raise AuthenticationError(
-                f"{request.describe()} -> {status}: got an HTML page instead of JSON; this is "
-                "how ActiveCampaign answers a wrong or expired API key (Settings > Developer) "
-                "or a wrong account URL",
-                status_code=status,
-                body=_snippet(response.text),
-                **common,
-            ) from None
+            raise _login_page(request, response, common) from None
         raise InternalServerError(
             f"{request.describe()} -> {status}: body is not valid JSON: "
             f"{_snippet(response.text, 80)!r}",
@@ -354,3 +348,33 @@ def decode_response(request: ApiRequest, response: httpx.Response, *, wall_time:
             **common,
         )
     return data
+
+
+def _text_body(request: ApiRequest, response: httpx.Response, common: dict[str, Any]) -> Any:
+    """A text answer (``expect="text"``): JSON if it is JSON, else the text itself — unless
+    it is an HTML *page*, ActiveCampaign's login page for a wrong key."""
+    try:
+        return json.loads(response.content)
+    except (ValueError, RecursionError):
+        pass
+    # Text may well start with "<" (the tracking snippet is a <script> element): only a
+    # whole page, or an answer labelled HTML, is taken for the login page.
+    head = response.content[:512].lstrip().lower()
+    ctype = response.headers.get("content-type", "")
+    if "html" in ctype or head.startswith((b"<!doctype", b"<html")):
+        raise _login_page(request, response, common)
+    return response.text
+
+
+def _login_page(
+    request: ApiRequest, response: httpx.Response, common: dict[str, Any]
+) -> AuthenticationError:
+    # ActiveCampaign answers a bad or expired key with its HTML login page and a 200.
+    return AuthenticationError(
+        f"{request.describe()} -> {response.status_code}: got an HTML page instead of "
+        f"{'JSON' if request.expect == 'json' else 'the answer'}; this is how ActiveCampaign "
+        "answers a wrong or expired API key (Settings > Developer) or a wrong account URL",
+        status_code=response.status_code,
+        body=_snippet(response.text),
+        **common,
+    )

@@ -19,12 +19,17 @@ from activecampaign_client.testing import ActiveCampaignEmulator
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
-def _first_client_example() -> str:
+def _client_example(heading: str = "## Using the client") -> str:
+    """The first python example after ``heading`` in the README."""
     readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme.split("\n## Using the client\n", 1)[1]
+    section = readme.split(f"\n{heading}\n", 1)[1]
     match = re.search(r"```python\n(.*?)```", section, flags=re.DOTALL)
-    assert match, "README's 'Using the client' section has no python example"
+    assert match, f"README's {heading!r} section has no python example"
     return match.group(1)
+
+
+def _first_client_example() -> str:
+    return _client_example()
 
 
 def _fresh_account() -> ActiveCampaignEmulator:
@@ -77,3 +82,26 @@ def test_the_first_client_example_runs_again_on_the_same_account(
     _run_example(emu, monkeypatch)
 
     assert [e.event for e in emu.tracked_events] == ["Signed Up", "Signed Up"]
+
+
+def test_the_finding_and_paging_example_runs() -> None:
+    emu = _fresh_account()
+    newsletter = "2"
+    emu.add_contact("jane@example.com", tags=["VIP", "beta"], lists={newsletter: "1"})
+    for n in range(3):
+        emu.add_tag(f"promo {n}")
+    with emu.client() as ac:
+        namespace: dict[str, Any] = {"ac": ac, "print": lambda *args: None}
+        code = compile(_client_example("### Finding, filtering, paging"), "README.md", "exec")
+        exec(code, namespace)  # noqa: S102
+    assert namespace["names"] == ["beta"]  # VIP was taken off jane
+    listing = [r.params for r in emu.requests if r.path == "/api/3/contacts"]
+    assert listing[-1] == {
+        "listid": "2",
+        "status": "1",
+        "filters[updated_after]": "2024-01-01",
+        "limit": "100",
+        "orders[id]": "asc",
+    }
+    promo = [r.params for r in emu.requests if r.path == "/api/3/tags" and "search" in r.params]
+    assert promo == [{"search": "promo", "limit": "50", "offset": "0"}]

@@ -8,9 +8,11 @@ finds nothing to collect.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import AsyncIterator, Iterator
 
 import httpx
+from pydantic import BaseModel
 from typing_extensions import assert_type
 
 from activecampaign_client import (
@@ -19,7 +21,9 @@ from activecampaign_client import (
     APIStatusError,
     APITimeoutError,
     AsyncActiveCampaign,
+    AsyncListing,
     AuthenticationError,
+    BulkImportCallback,
     BulkImportContact,
     BulkImportInfo,
     BulkImportResult,
@@ -30,16 +34,25 @@ from activecampaign_client import (
     CustomField,
     ErrorDetail,
     EventTrackingError,
+    FieldOption,
+    FieldOptionInput,
+    FieldRel,
     FieldValue,
     InvalidInputError,
+    Listing,
+    ListStatus,
     MailingList,
+    Page,
+    PageQuery,
     RateLimiter,
     RateLimitError,
+    RawResponse,
     ServiceUnavailableError,
     SyncedContact,
     Tag,
     TrackedEvent,
     TrackingEventName,
+    TrackingLog,
     TrackingStatus,
     UnprocessableEntityError,
     WhitelistedDomain,
@@ -66,8 +79,10 @@ def sync_walkthrough(api_url: str, api_key: str, actid: str, event_key: str) -> 
         contact_id: str = synced.contact.id
         assert_type(ac.contacts.get(contact_id), Contact)
         assert_type(ac.contacts.update(contact_id, phone="+1 555 0100"), SyncedContact)
-        assert_type(ac.contacts.list(email="jane@example.com"), Iterator[Contact])
+        assert_type(ac.contacts.list(email="jane@example.com"), Listing[Contact])
+        by_email: Iterator[Contact] = ac.contacts.list(email="jane@example.com")
         emails = [contact.email for contact in ac.contacts.list(search="doe")]
+        emails += [contact.email for contact in by_email]
 
         tag = ac.tags.create("vip", description="Very important")
         assert_type(tag, Tag)
@@ -95,7 +110,7 @@ def sync_walkthrough(api_url: str, api_key: str, actid: str, event_key: str) -> 
 
         assert_type(ac.event_tracking.status(), TrackingStatus)
         enabled: bool = ac.event_tracking.enable().enabled
-        assert_type(ac.event_tracking.list_events(), Iterator[TrackingEventName])
+        assert_type(ac.event_tracking.list_events(), Listing[TrackingEventName])
         assert_type(ac.event_tracking.create_event("signed-up"), TrackingEventName)
         tracked = ac.event_tracking.track(
             "signed-up", email="jane@example.com", eventdata={"plan": "pro"}
@@ -130,7 +145,16 @@ async def async_walkthrough(api_url: str, api_key: str) -> list[str]:
             "jane@example.com", field_values=[{"field": 1, "value": "x"}]
         )
         assert_type(synced, SyncedContact)
-        assert_type(ac.tags.list(), AsyncIterator[Tag])
+        assert_type(ac.tags.list(), AsyncListing[Tag])
+        tag_iterator: AsyncIterator[Tag] = ac.tags.list()
+        async for page in ac.contacts.list(order_by="id").pages():
+            assert_type(page, Page[Contact])
+        assert_type(await ac.contacts.find_by_email("a@example.com"), Contact | None)
+        assert_type(await ac.tags.find("vip"), Tag | None)
+        assert_type(await ac.site_tracking.code(), str)
+        raw = await ac.with_raw_response.tags.get(1, timeout=3)
+        assert_type(raw, RawResponse[Tag])
+        assert_type(ac.with_options(deadline=60), AsyncActiveCampaign)
         names = [tag.name async for tag in ac.tags.list(search="vip")]
         assert_type(await ac.lists.get("1"), MailingList)
         assert_type(await ac.event_tracking.disable(), TrackingStatus)
@@ -140,7 +164,80 @@ async def async_walkthrough(api_url: str, api_key: str) -> list[str]:
 
         for _ in ac.tags.list():  # type: ignore[attr-defined]
             pass
+        await ac.contacts.find_by_email()  # type: ignore[call-arg]
+    del tag_iterator
     return names
+
+
+class Deal(BaseModel):
+    """A model of the user's own, for an endpoint the client does not wrap."""
+
+    id: str
+    title: str
+
+
+def sync_conveniences(ac: ActiveCampaign) -> list[str]:
+    """Helpers, filters, paging and the endpoints added for issue 13, as an editor types them."""
+    contact = ac.contacts.find_by_email("jane@example.com")
+    assert_type(contact, Contact | None)
+    vip = ac.tags.find("VIP")
+    assert_type(vip, Tag | None)
+    assert_type(ac.tags.update("16", name="VIP", description="Very important"), Tag)
+    assert_type(ac.tags.list(search="vip", match="eq"), Listing[Tag])
+    assert_type(ac.contact_tags.remove_tag("1", "16"), ContactTag | None)
+    assert_type(ac.contact_tags.tags("1"), list[Tag])
+    listing = ac.contacts.list(
+        list_id=3,
+        tag_id="16",
+        status=ListStatus.SUBSCRIBED,
+        updated_after=dt.date(2024, 1, 1),
+        order_by="id",
+        page_size=50,
+    )
+    size: int = listing.page_size
+    for page in listing.pages():
+        assert_type(page, Page[Contact])
+        assert_type(page.total, int | None)
+    assert_type(ac.contacts.tracking_logs("1"), Listing[TrackingLog])
+    assert_type(ac.site_tracking.code(), str)
+    assert_type(ac.field_values.get("15"), FieldValue)
+    assert_type(ac.field_values.delete("15"), None)
+    field = ac.fields.create("Shirt size", type="dropdown", perstag="SHIRT_SIZE")
+    assert_type(field, CustomField)
+    assert_type(ac.fields.update(field.id, title="T-shirt size"), CustomField)
+    options = ac.fields.add_options(field.id, ["S", FieldOptionInput(value="M", isdefault=True)])
+    assert_type(options, list[FieldOption])
+    assert_type(ac.fields.add_to_list(field.id, 3), FieldRel)
+    membership = ac.contact_lists.subscribe("1", "3", resubscribe=True)
+    subscribed: bool = membership.status == ListStatus.SUBSCRIBED
+    callback = BulkImportCallback(url="https://example.com/done", params={"run": "7"})
+    assert_type(
+        ac.bulk_import.import_contacts([{"email": "a@example.com"}], callback=callback),
+        BulkImportResult,
+    )
+    deals = ac.run(PageQuery("deals", "deals", Deal, {"filters[stage]": "1"}).collect())
+    assert_type(deals, list[Deal])
+    assert_type(ac.run(ac.tags.get.operation(1)), Tag)
+
+    patient = ac.with_options(timeout=120, max_retries=0)
+    assert_type(patient, ActiveCampaign)
+    assert_type(patient.contacts.get(1, timeout=5, extra_headers={"X-Trace": "a"}), Contact)
+    listed = ac.tags.list(search="vip", extra_query={"filters[search][neq]": "x"})
+    assert_type(listed, Listing[Tag])
+    raw = ac.with_raw_response.contacts.get(1)
+    assert_type(raw, RawResponse[Contact])
+    assert_type(raw.parse(), Contact)
+    assert_type(raw.status_code, int)
+    assert_type(raw.headers, httpx.Headers)
+    assert_type(ac.with_raw_response.tags.list(), RawResponse[Page[Tag]])
+    from_environment = ActiveCampaign()
+    from_environment.close()
+    ac.contacts.get(1, timeot=5)  # type: ignore[call-arg]
+    ac.contacts.get(1, extra_headers=["X-Trace"])  # type: ignore[arg-type]
+    ac.with_options(requests_per_second=2)  # type: ignore[call-arg]
+    ac.contacts.list(order_by="email desc")  # type: ignore[arg-type]
+    ac.fields.create("Size", type="select")  # type: ignore[arg-type]
+    return [str(size), str(subscribed), *(str(o.id) for o in options)]
 
 
 def handle_failures(ac: ActiveCampaign) -> str:

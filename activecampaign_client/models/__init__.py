@@ -1,6 +1,7 @@
 """Typed request and response models, one module per resource family."""
 
 from .bulk_import import (
+    BulkImportCallback,
     BulkImportContact,
     BulkImportField,
     BulkImportInfo,
@@ -8,7 +9,17 @@ from .bulk_import import (
     BulkImportOverview,
     BulkImportResult,
 )
-from .catalog import CustomField, MailingList, Tag
+from .catalog import (
+    CustomField,
+    CustomFieldInput,
+    FieldOption,
+    FieldOptionInput,
+    FieldRel,
+    FieldType,
+    MailingList,
+    Tag,
+    TagType,
+)
 from .contacts import (
     Contact,
     ContactInput,
@@ -17,10 +28,13 @@ from .contacts import (
     FieldValue,
     FieldValueInput,
     SyncedContact,
+    TrackingLog,
 )
+from .statuses import ListStatus, ListStatusValue
 from .tracking import TrackedEvent, TrackingEventName, TrackingStatus, WhitelistedDomain
 
 __all__ = [
+    "BulkImportCallback",
     "BulkImportContact",
     "BulkImportField",
     "BulkImportInfo",
@@ -32,13 +46,22 @@ __all__ = [
     "ContactList",
     "ContactTag",
     "CustomField",
+    "CustomFieldInput",
+    "FieldOption",
+    "FieldOptionInput",
+    "FieldRel",
+    "FieldType",
     "FieldValue",
     "FieldValueInput",
+    "ListStatus",
+    "ListStatusValue",
     "MailingList",
     "SyncedContact",
     "Tag",
+    "TagType",
     "TrackedEvent",
     "TrackingEventName",
+    "TrackingLog",
     "TrackingStatus",
     "WhitelistedDomain",
 ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterator
 from typing import Annotated, Any, ClassVar, TypeVar, cast
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, TypeAdapter, ValidationError
@@ -42,11 +42,23 @@ OptionalId = Annotated[str | None, BeforeValidator(_to_optional_str)]
 
 
 class ApiModel(BaseModel):
-    """Base of response models: unknown keys are kept (``extra="allow"``), never rejected."""
+    """Base of response models: unknown keys are kept (``extra="allow"``), never rejected.
+
+    ``repr()`` shows the id and the few fields that tell objects apart (``repr_fields``),
+    not every key the API sent: a contact answers with some 37 of them, links included.
+    Every field and extra key is still there as an attribute and in ``model_dump()``.
+    """
 
     model_config: ClassVar[ConfigDict] = ConfigDict(
         extra="allow", populate_by_name=True, frozen=False
     )
+    repr_fields: ClassVar[tuple[str, ...]] = ()
+    """The fields ``repr()`` shows; empty: every declared field (extra keys never)."""
+
+    def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
+        names = self.repr_fields or tuple(type(self).model_fields)
+        for name in names:
+            yield name, getattr(self, name, None)
 
 
 class InputModel(BaseModel):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field, field_validator
 
 from ._base import ApiModel, Id, InputModel
 
 __all__ = [
+    "BulkImportCallback",
     "BulkImportContact",
     "BulkImportField",
     "BulkImportInfo",
@@ -56,8 +57,45 @@ class BulkImportContact(InputModel):
         return self.model_dump(exclude_none=True)
 
 
+class BulkImportCallback(InputModel):
+    """Where ActiveCampaign reports a finished import: it calls ``url`` with
+    ``request_type`` (GET or POST), adding ``params`` (to the query of a GET, to the body
+    of a POST) and ``headers``. ``detailed_results``: a POST callback also carries the
+    numbers of successes and failures, and an error message per failed contact.
+
+    ``headers`` may hold a credential for your own endpoint: they are left out of
+    ``repr()``.
+    """
+
+    url: str = Field(min_length=1, max_length=2048)
+    request_type: Literal["GET", "POST"] = "POST"
+    detailed_results: bool = True
+    params: dict[str, str] = Field(default_factory=dict)
+    headers: dict[str, str] = Field(default_factory=dict, repr=False)
+
+    @field_validator("url")
+    @classmethod
+    def _one_token(cls, value: str) -> str:
+        if any(c.isspace() for c in value):
+            raise ValueError("url must not contain spaces or line breaks")
+        return value
+
+    def body(self) -> dict[str, Any]:
+        """The documented ``callback`` object: ``requestType``, ``detailed_results`` as the
+        string "true"/"false", params and headers as lists of ``{key, value}``."""
+        return {
+            "url": self.url,
+            "requestType": self.request_type,
+            "detailed_results": "true" if self.detailed_results else "false",
+            "params": [{"key": k, "value": v} for k, v in self.params.items()],
+            "headers": [{"key": k, "value": v} for k, v in self.headers.items()],
+        }
+
+
 class BulkImportResult(ApiModel):
     """The answer to an accepted import: how many contacts were queued, under which batch."""
+
+    repr_fields: ClassVar[tuple[str, ...]] = ("batch_id", "queued_contacts", "message")
 
     success: int = Field(alias="Success", default=1)
     queued_contacts: int = 0

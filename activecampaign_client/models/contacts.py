@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import Field, field_validator
 
 from ._base import ApiModel, Id, InputModel, OptionalId
+from .statuses import ListStatusValue
 
 __all__ = [
     "Contact",
@@ -16,6 +17,7 @@ __all__ = [
     "FieldValue",
     "FieldValueInput",
     "SyncedContact",
+    "TrackingLog",
 ]
 
 
@@ -62,6 +64,8 @@ class ContactInput(InputModel):
 class Contact(ApiModel):
     """A contact as the API returns it."""
 
+    repr_fields: ClassVar[tuple[str, ...]] = ("id", "email", "first_name", "last_name")
+
     id: Id
     email: str = ""
     first_name: str | None = Field(default=None, alias="firstName")
@@ -74,6 +78,8 @@ class Contact(ApiModel):
 class FieldValue(ApiModel):
     """One custom field value of one contact."""
 
+    repr_fields: ClassVar[tuple[str, ...]] = ("id", "contact", "field", "value")
+
     id: Id
     contact: OptionalId = None
     field: OptionalId = None
@@ -84,12 +90,20 @@ class FieldValue(ApiModel):
 class SyncedContact(ApiModel):
     """What create, update and sync answer: the contact and the field values written."""
 
+    repr_fields: ClassVar[tuple[str, ...]] = ("contact",)
+
     contact: Contact
     field_values: list[FieldValue] = Field(default_factory=list, alias="fieldValues")
 
 
 class ContactTag(ApiModel):
-    """The link between a contact and a tag; its id is what ``contact_tags.remove`` takes."""
+    """The link between a contact and a tag; its id is what ``contact_tags.remove`` takes.
+
+    ``tag`` is the tag's id: the documented answers carry no tag names
+    (``contact_tags.tags(contact_id)`` gives the tags themselves).
+    """
+
+    repr_fields: ClassVar[tuple[str, ...]] = ("id", "contact", "tag")
 
     id: Id
     contact: Id
@@ -98,9 +112,26 @@ class ContactTag(ApiModel):
 
 
 class ContactList(ApiModel):
-    """A contact's membership of a list. ``status``: "1" subscribed, "2" unsubscribed."""
+    """A contact's membership of a list; ``status`` is a ``ListStatus`` (``"1"``
+    subscribed, ``"2"`` unsubscribed, ...), or the API's string for a code it does not
+    know."""
+
+    repr_fields: ClassVar[tuple[str, ...]] = ("id", "contact", "list", "status")
 
     id: OptionalId = None
     contact: Id
     list: Id
-    status: Id
+    status: ListStatusValue
+
+
+class TrackingLog(ApiModel):
+    """One event recorded for a contact (``/contacts/{id}/trackingLogs``): ``type`` is the
+    event name, ``value`` its data, ``tstamp`` when it happened."""
+
+    repr_fields: ClassVar[tuple[str, ...]] = ("id", "contact", "type", "tstamp")
+
+    id: Id
+    contact: OptionalId = None
+    type: str = ""
+    value: str | None = None
+    tstamp: str | None = None

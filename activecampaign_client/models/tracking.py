@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import model_validator
 
@@ -14,11 +14,15 @@ __all__ = ["TrackedEvent", "TrackingEventName", "TrackingStatus", "WhitelistedDo
 class TrackingStatus(ApiModel):
     """Whether event tracking or site tracking is switched on for the account."""
 
+    repr_fields: ClassVar[tuple[str, ...]] = ("enabled",)
+
     enabled: bool
 
 
 class TrackingEventName(ApiModel):
     """An event name registered in the account; only registered names are recorded."""
+
+    repr_fields: ClassVar[tuple[str, ...]] = ("name",)
 
     name: str
 
@@ -26,12 +30,16 @@ class TrackingEventName(ApiModel):
 class TrackedEvent(ApiModel):
     """trackcmp.net's answer to an accepted event: ``{"success": 1, "message": ...}``."""
 
+    repr_fields: ClassVar[tuple[str, ...]] = ("success", "message")
+
     success: int
     message: str = ""
 
 
 class WhitelistedDomain(ApiModel):
     """A domain allowed for site tracking, flattened from the JSON:API ``data`` item."""
+
+    repr_fields: ClassVar[tuple[str, ...]] = ("id", "domain")
 
     id: Id
     domain: str

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -10,7 +11,19 @@ from ..models._base import parse_response, unwrap
 from ..models.contacts import FieldValueInput
 from ..models.tracking import TrackingStatus
 
-__all__ = ["FieldValuesArg", "field_values_input", "require_text", "tracking_status"]
+__all__ = [
+    "DateArg",
+    "FieldValuesArg",
+    "date_param",
+    "field_values_input",
+    "query_text",
+    "require_text",
+    "tracking_status",
+]
+
+DateArg = dt.date | dt.datetime | str
+"""A date filter: a ``date`` (``YYYY-MM-DD``), a ``datetime`` (ISO 8601, with its offset
+when it has one) or text passed as it is."""
 
 FieldValuesArg = (
     Mapping[str, str] | Mapping[int, str] | Sequence[FieldValueInput | Mapping[str, Any]]
@@ -48,6 +61,22 @@ def require_text(value: object, *, name: str, max_length: int | None = None) -> 
     if max_length is not None and len(text) > max_length:
         raise InvalidInputError(name, f"is {len(text)} characters; the limit is {max_length}")
     return text
+
+
+def query_text(value: object, *, name: str) -> str:
+    """A search text for a query string, sent exactly as given (spaces included)."""
+    if not isinstance(value, str):
+        raise InvalidInputError(name, f"must be a string, not {type(value).__name__}")
+    return value
+
+
+def date_param(value: object, *, name: str) -> str:
+    """A date filter's query value (see ``DateArg``)."""
+    if isinstance(value, dt.datetime):
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return require_text(value, name=name, max_length=64)
 
 
 def tracking_status(data: Any, key: str) -> TrackingStatus:

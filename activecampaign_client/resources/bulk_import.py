@@ -11,12 +11,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from typing_extensions import Unpack
+
 from .._exceptions import InvalidInputError
 from .._flow import Operation
 from .._methods import D, Resource, api_method
+from .._options import RequestOptions
 from .._requests import ApiRequest, Budget, encode_json
 from ..models._base import parse_response, validate_input
 from ..models.bulk_import import (
+    BulkImportCallback,
     BulkImportContact,
     BulkImportInfo,
     BulkImportOverview,
@@ -75,6 +79,14 @@ def import_chunks(contacts: _Contacts, *, exclude_automations: bool = False) -> 
     return chunks
 
 
+def _callback(callback: BulkImportCallback | Mapping[str, Any]) -> BulkImportCallback:
+    if isinstance(callback, BulkImportCallback):
+        return callback
+    if not isinstance(callback, Mapping):
+        raise InvalidInputError("callback", "must be a BulkImportCallback or a mapping")
+    return validate_input(BulkImportCallback, dict(callback), prefix="callback.")
+
+
 class BulkImport(Resource[D]):
     """``/import/bulk_import`` and ``/import/info``."""
 
@@ -84,10 +96,14 @@ class BulkImport(Resource[D]):
         contacts: Sequence[BulkImportContact | Mapping[str, Any]],
         *,
         exclude_automations: bool = False,
+        callback: BulkImportCallback | Mapping[str, Any] | None = None,
+        **request_options: Unpack[RequestOptions],
     ) -> Operation[BulkImportResult]:
         """Queue up to 250 contacts, under 400,000 bytes of JSON, for import; every contact is
         validated before sending (``import_chunks`` splits a longer list).
 
+        ``callback`` asks ActiveCampaign to call a URL of yours once the import is done
+        (``BulkImportCallback``: url, request type, params, headers, detailed results).
         A 400 answer (``BadRequestError``) lists rejected contacts in ``errors``, each with
         ``pointer`` ``/contacts/<index>``.
         """
@@ -97,6 +113,8 @@ class BulkImport(Resource[D]):
                 "contacts", f"must hold 1 to {MAX_IMPORT_CONTACTS} contacts, got {len(entries)}"
             )
         body: dict[str, Any] = {"contacts": entries}
+        if callback is not None:
+            body["callback"] = _callback(callback).body()
         size = len(encode_json(body))
         if size >= MAX_IMPORT_BYTES:
             raise InvalidInputError(
@@ -112,14 +130,16 @@ class BulkImport(Resource[D]):
         return parse_response(BulkImportResult, data, what="bulk_import")
 
     @api_method
-    def status(self, batch_id: str) -> Operation[BulkImportInfo]:
+    def status(
+        self, batch_id: str, **request_options: Unpack[RequestOptions]
+    ) -> Operation[BulkImportInfo]:
         """Progress of one batch: imported contact ids and rejected entries."""
         params = {"batchId": require_text(batch_id, name="batch_id", max_length=100)}
         data = yield ApiRequest("GET", "import/info", params=params)
         return parse_response(BulkImportInfo, data, what="import/info")
 
     @api_method
-    def overview(self) -> Operation[BulkImportOverview]:
+    def overview(self, **request_options: Unpack[RequestOptions]) -> Operation[BulkImportOverview]:
         """Outstanding and recently completed imports, per day."""
         data = yield ApiRequest("GET", "import/bulk_import")
         return parse_response(BulkImportOverview, data, what="import/bulk_import")

@@ -13,10 +13,13 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .._constants import EVENT_NAME_MAX_LENGTH, TRACKCMP_URL
+from typing_extensions import Unpack
+
+from .._constants import EVENT_NAME_MAX_LENGTH, MAX_PAGE_SIZE, TRACKCMP_URL
 from .._exceptions import ConfigurationError, InvalidInputError
 from .._flow import Operation
 from .._methods import D, Resource, api_list, api_method
+from .._options import RequestOptions
 from .._pagination import PageQuery
 from .._requests import ApiRequest, segment
 from ..models._base import parse_response, unwrap
@@ -38,30 +41,35 @@ class EventTracking(Resource[D]):
     """``/eventTracking``, ``/eventTrackingEvents`` and trackcmp.net."""
 
     @api_method
-    def status(self) -> Operation[TrackingStatus]:
+    def status(self, **request_options: Unpack[RequestOptions]) -> Operation[TrackingStatus]:
         """Whether event tracking is on."""
         data = yield ApiRequest("GET", "eventTracking")
         return tracking_status(data, "eventTracking")
 
     @api_method
-    def enable(self) -> Operation[TrackingStatus]:
+    def enable(self, **request_options: Unpack[RequestOptions]) -> Operation[TrackingStatus]:
         """Switch event tracking on."""
         data = yield ApiRequest("PUT", "eventTracking", json={"eventTracking": {"enabled": True}})
         return tracking_status(data, "eventTracking")
 
     @api_method
-    def disable(self) -> Operation[TrackingStatus]:
+    def disable(self, **request_options: Unpack[RequestOptions]) -> Operation[TrackingStatus]:
         """Switch event tracking off."""
         data = yield ApiRequest("PUT", "eventTracking", json={"eventTracking": {"enabled": False}})
         return tracking_status(data, "eventTracking")
 
     @api_list
-    def list_events(self) -> PageQuery[TrackingEventName]:
+    def list_events(
+        self, *, page_size: int = MAX_PAGE_SIZE, **request_options: Unpack[RequestOptions]
+    ) -> PageQuery[TrackingEventName]:
         """Every registered event name."""
-        return PageQuery("eventTrackingEvents", "eventTrackingEvents", TrackingEventName)
+        key = "eventTrackingEvents"
+        return PageQuery(key, key, TrackingEventName, page_size=page_size)
 
     @api_method
-    def create_event(self, name: str) -> Operation[TrackingEventName]:
+    def create_event(
+        self, name: str, **request_options: Unpack[RequestOptions]
+    ) -> Operation[TrackingEventName]:
         """Register an event name (an existing name is a 422)."""
         body = {"eventTrackingEvent": {"name": validate_event_name(name, name="name")}}
         data = yield ApiRequest("POST", "eventTrackingEvents", json=body)
@@ -69,7 +77,7 @@ class EventTracking(Resource[D]):
         return parse_response(TrackingEventName, raw, what="create event")
 
     @api_method
-    def delete_event(self, name: str) -> Operation[None]:
+    def delete_event(self, name: str, **request_options: Unpack[RequestOptions]) -> Operation[None]:
         """Remove an event name from the registry."""
         event = validate_event_name(name, name="name")
         yield ApiRequest("DELETE", f"eventTrackingEvents/{segment(event, name='name')}")
@@ -82,6 +90,7 @@ class EventTracking(Resource[D]):
         email: str,
         eventdata: EventData = None,
         retry_ambiguous: bool = False,
+        **request_options: Unpack[RequestOptions],
     ) -> Operation[TrackedEvent]:
         """Record ``event`` for the contact with ``email``.
 
@@ -91,9 +100,10 @@ class EventTracking(Resource[D]):
         config = self._driver.ctx.config
         if not config.actid or not config.event_key:
             raise ConfigurationError(
-                "event tracking needs actid and event_key: find them in ActiveCampaign under "
-                "Settings > Tracking > Event Tracking (the event key, and the actid shown in "
-                "the Event Tracking API example)"
+                "event tracking needs actid and event_key: pass them to the client or set "
+                "ACTIVECAMPAIGN_ACTID and ACTIVECAMPAIGN_EVENT_KEY; find them in "
+                "ActiveCampaign under Settings > Tracking > Event Tracking (the event key, "
+                "and the actid shown in the Event Tracking API example)"
             )
         email = require_text(email, name="email", max_length=254)
         if "@" not in email:

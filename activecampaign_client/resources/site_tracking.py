@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import re
 
-from .._exceptions import InvalidInputError
+from typing_extensions import Unpack
+
+from .._constants import MAX_PAGE_SIZE
+from .._exceptions import APIResponseValidationError, InvalidInputError
 from .._flow import Operation
 from .._methods import D, Resource, api_list, api_method
+from .._options import RequestOptions
 from .._pagination import PageQuery
 from .._requests import ApiRequest, object_id
 from ..models._base import parse_response, unwrap
@@ -68,30 +72,49 @@ class SiteTracking(Resource[D]):
     """``/siteTracking`` and ``/prism/urlWhitelistings``."""
 
     @api_method
-    def status(self) -> Operation[TrackingStatus]:
+    def status(self, **request_options: Unpack[RequestOptions]) -> Operation[TrackingStatus]:
         """Whether site tracking is on."""
         data = yield ApiRequest("GET", "siteTracking")
         return tracking_status(data, "siteTracking")
 
     @api_method
-    def enable(self) -> Operation[TrackingStatus]:
+    def enable(self, **request_options: Unpack[RequestOptions]) -> Operation[TrackingStatus]:
         """Switch site tracking on."""
         data = yield ApiRequest("PUT", "siteTracking", json={"siteTracking": {"enabled": True}})
         return tracking_status(data, "siteTracking")
 
     @api_method
-    def disable(self) -> Operation[TrackingStatus]:
+    def disable(self, **request_options: Unpack[RequestOptions]) -> Operation[TrackingStatus]:
         """Switch site tracking off."""
         data = yield ApiRequest("PUT", "siteTracking", json={"siteTracking": {"enabled": False}})
         return tracking_status(data, "siteTracking")
 
+    @api_method
+    def code(self, **request_options: Unpack[RequestOptions]) -> Operation[str]:
+        """The site tracking snippet to put on your pages: the ``<script>`` element,
+        with the account's id filled in, as ActiveCampaign shows it under
+        Settings > Tracking."""
+        data = yield ApiRequest("GET", "siteTracking/code", expect="text")
+        if isinstance(data, dict) and isinstance(data.get("code"), str):
+            return str(data["code"])  # a JSON {"code": ...} is read the same
+        if not isinstance(data, str) or "<script" not in data.lower():
+            raise APIResponseValidationError(
+                "unexpected answer for siteTracking/code: not a script element",
+                body=data if isinstance(data, str) else None,
+            )
+        return data
+
     @api_list
-    def list_domains(self) -> PageQuery[WhitelistedDomain]:
+    def list_domains(
+        self, *, page_size: int = MAX_PAGE_SIZE, **request_options: Unpack[RequestOptions]
+    ) -> PageQuery[WhitelistedDomain]:
         """Every whitelisted domain."""
-        return PageQuery(_WHITELIST_PATH, "data", WhitelistedDomain)
+        return PageQuery(_WHITELIST_PATH, "data", WhitelistedDomain, page_size=page_size)
 
     @api_method
-    def add_domain(self, domain: str) -> Operation[WhitelistedDomain]:
+    def add_domain(
+        self, domain: str, **request_options: Unpack[RequestOptions]
+    ) -> Operation[WhitelistedDomain]:
         """Whitelist a domain, all its pages, for site tracking. One already on the list is
         a ConflictError (409)."""
         body = {"data": {"type": "urlWhitelistings", "attributes": _whitelisting(domain)}}
@@ -100,6 +123,8 @@ class SiteTracking(Resource[D]):
         return parse_response(WhitelistedDomain, raw, what=_WHITELIST_PATH)
 
     @api_method
-    def remove_domain(self, domain_id: str | int) -> Operation[None]:
+    def remove_domain(
+        self, domain_id: str | int, **request_options: Unpack[RequestOptions]
+    ) -> Operation[None]:
         """Take a domain off the whitelist, by its id (``WhitelistedDomain.id``)."""
         yield ApiRequest("DELETE", f"{_WHITELIST_PATH}/{object_id(domain_id, name='domain_id')}")

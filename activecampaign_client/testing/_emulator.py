@@ -128,11 +128,14 @@ class ActiveCampaignEmulator:
     # -- wiring -------------------------------------------------------------------
 
     def transport(self) -> httpx.BaseTransport:
-        """A transport for ``httpx.Client(transport=...)``."""
+        """A transport for ``httpx.Client(transport=...)``. An ActiveCampaign client using
+        it needs ``clock=emu.clock`` too: one on another clock is refused at its first
+        request (``emu.client()`` does both)."""
         return EmulatorTransport(self._serve, self.clock)
 
     def async_transport(self) -> httpx.AsyncBaseTransport:
-        """A transport for ``httpx.AsyncClient(transport=...)``."""
+        """A transport for ``httpx.AsyncClient(transport=...)``; a client using it needs
+        ``clock=emu.clock`` too (see ``transport``)."""
         return AsyncEmulatorTransport(self._serve, self.clock)
 
     def _client_options(self, http_client: Any, options: Mapping[str, Any]) -> dict[str, Any]:
@@ -329,6 +332,16 @@ class ActiveCampaignEmulator:
         """Whitelisted domain id to domain."""
         with self._lock:
             return {d.id: d.domain for d in self._state.domains.values()}
+
+    def import_callbacks(self) -> dict[str, dict[str, Any]]:
+        """Batch id to the ``callback`` its bulk import asked for, as sent (the emulator
+        applies an import at once and calls no URL: a test checks what was asked)."""
+        with self._lock:
+            return {
+                batch.id: dict(batch.callback)
+                for batch in self._state.batches.values()
+                if batch.callback is not None
+            }
 
     @property
     def tracked_events(self) -> list[TrackedEventRecord]:

@@ -16,10 +16,9 @@ from ._wire import (
     json_response,
     not_found,
     page,
-    page_window,
 )
 
-__all__ = ["ROUTES", "body_object", "ident"]
+__all__ = ["ROUTES", "body_object", "contact_or_404", "ident", "text_value"]
 
 _EMAIL_POINTER = "/data/attributes/email"
 
@@ -46,7 +45,8 @@ def ident(value: Any) -> str | None:
     return text if text.isdigit() else None
 
 
-def _text(value: Any) -> str | None:
+def text_value(value: Any) -> str | None:
+    """A body value as text (None stays None), as the API stores it."""
     if value is None:
         return None
     return value if isinstance(value, str) else str(value)
@@ -63,7 +63,7 @@ def _field_values(data: dict[str, Any]) -> list[tuple[str, str]] | EmuResponse:
         if field_id is None or not isinstance(item, dict) or "value" not in item:
             pointer = f"/data/attributes/fieldValues/{index}"
             return invalid("Field values need a field id and a value", pointer)
-        pairs.append((field_id, _text(item["value"]) or ""))
+        pairs.append((field_id, text_value(item["value"]) or ""))
     return pairs
 
 
@@ -77,9 +77,9 @@ def _write_contact(
     Like the API, values for fields that do not exist are silently dropped."""
     state.update_contact(
         contact,
-        first_name=_text(data.get("firstName")),
-        last_name=_text(data.get("lastName")),
-        phone=_text(data.get("phone")),
+        first_name=text_value(data.get("firstName")),
+        last_name=text_value(data.get("lastName")),
+        phone=text_value(data.get("phone")),
     )
     return [
         state.set_field_value(contact.id, field_id, value).id
@@ -148,14 +148,15 @@ def sync_contact(state: AccountState, request: EmuRequest) -> EmuResponse:
     return _contact_answer(state, contact, _write_contact(state, contact, data, values), status)
 
 
-def _contact(state: AccountState, request: EmuRequest) -> ContactRecord | EmuResponse:
+def contact_or_404(state: AccountState, request: EmuRequest) -> ContactRecord | EmuResponse:
+    """The contact of the path's id, or the API's 404 for it."""
     contact = state.contacts.get(request.args[0])
     return contact if contact is not None else not_found("Subscriber", request.args[0])
 
 
 def get_contact(state: AccountState, request: EmuRequest) -> EmuResponse:
     """GET /contacts/{id}: the contact and its related records."""
-    contact = _contact(state, request)
+    contact = contact_or_404(state, request)
     if isinstance(contact, EmuResponse):
         return contact
     values = [v for v in state.field_values.values() if v.contact == contact.id]
@@ -183,7 +184,7 @@ def get_contact(state: AccountState, request: EmuRequest) -> EmuResponse:
 
 def update_contact(state: AccountState, request: EmuRequest) -> EmuResponse:
     """PUT /contacts/{id}: change the given attributes."""
-    contact = _contact(state, request)
+    contact = contact_or_404(state, request)
     if isinstance(contact, EmuResponse):
         return contact
     data = body_object(request, "contact")
@@ -213,46 +214,13 @@ def delete_contact(state: AccountState, request: EmuRequest) -> EmuResponse:
     return json_response({})
 
 
-def list_contacts(state: AccountState, request: EmuRequest) -> EmuResponse:
-    """GET /contacts: ``email`` (exact), ``search`` (email, names, phone), limit/offset."""
-    contacts = list(state.contacts.values())
-    email = request.params.get("email")
-    if email is not None:
-        contacts = [c for c in contacts if c.email.lower() == email.strip().lower()]
-    search = (request.params.get("search") or "").strip().lower()
-    if search:
-        contacts = [
-            c
-            for c in contacts
-            if any(search in v.lower() for v in (c.email, c.first_name, c.last_name, c.phone))
-        ]
-    items, meta = page(request, contacts, lambda c: render.contact_full(state, c))
-    limit, offset = page_window(request)
-    meta["page_input"] = {
-        "segmentid": 0,
-        "formid": 0,
-        "listid": 0,
-        "tagid": 0,
-        "limit": limit,
-        "offset": offset,
-        "search": request.params.get("search"),
-        "sort": None,
-        "seriesid": 0,
-        "waitid": 0,
-        "status": -1,
-        "forceQuery": 0,
-        "cacheid": "",
-    }
-    return json_response({"scoreValues": [], "contacts": items, "meta": meta})
-
-
 def _sub_listing(
     key: str,
     records: Callable[[AccountState, str], list[Any]],
     render_one: Callable[[AccountState, Any], dict[str, Any]],
 ) -> Handler:
     def handler(state: AccountState, request: EmuRequest) -> EmuResponse:
-        contact = _contact(state, request)
+        contact = contact_or_404(state, request)
         if isinstance(contact, EmuResponse):
             return contact
         items, _ = page(request, records(state, contact.id), lambda r: render_one(state, r))
@@ -287,46 +255,9 @@ def remove_contact_tag(state: AccountState, request: EmuRequest) -> EmuResponse:
     return json_response({})
 
 
-def _field_value_write(
-    state: AccountState, request: EmuRequest, record_id: str | None
-) -> EmuResponse:
-    data = body_object(request, "fieldValue")
-    if isinstance(data, EmuResponse):
-        return data
-    contact_id, field_id = ident(data.get("contact")), ident(data.get("field"))
-    if contact_id is None or field_id is None or "value" not in data:
-        return invalid("fieldValue needs contact, field and value", "/data/attributes/fieldValue")
-    if contact_id not in state.contacts:
-        return not_found("Subscriber", contact_id)
-    if field_id not in state.fields:
-        return not_found("Field", field_id)
-    if record_id is not None:
-        existing = state.field_values[record_id]
-        if (existing.contact, existing.field) != (contact_id, field_id):
-            title = f"Field value {record_id} belongs to another contact or field"
-            return invalid(title, "/data/attributes/fieldValue")
-    record = state.set_field_value(contact_id, field_id, _text(data["value"]) or "")
-    body = {
-        "contacts": [render.contact_full(state, state.contacts[contact_id])],
-        "fieldValue": render.field_value(state, record, int_ids=True),
-    }
-    return json_response(body)
-
-
-def create_field_value(state: AccountState, request: EmuRequest) -> EmuResponse:
-    """POST /fieldValues: set a contact's value for a field (replacing any earlier one)."""
-    return _field_value_write(state, request, None)
-
-
-def update_field_value(state: AccountState, request: EmuRequest) -> EmuResponse:
-    """PUT /fieldValues/{id}."""
-    if request.args[0] not in state.field_values:
-        return not_found("FieldValue", request.args[0])
-    return _field_value_write(state, request, request.args[0])
-
-
 def set_contact_list(state: AccountState, request: EmuRequest) -> EmuResponse:
-    """POST /contactLists: status 1 subscribes, 2 unsubscribes."""
+    """POST /contactLists: status 1 subscribes, 2 unsubscribes; ``sourceid`` (4 for a
+    re-subscription) is kept on the membership."""
     data = body_object(request, "contactList")
     if isinstance(data, EmuResponse):
         return data
@@ -340,7 +271,10 @@ def set_contact_list(state: AccountState, request: EmuRequest) -> EmuResponse:
         return not_found("Subscriber", contact_id)
     if list_id not in state.lists:
         return not_found("List", list_id)
-    record = state.set_list_status(contact_id, list_id, status)
+    sourceid = ident(data.get("sourceid", 0))
+    if sourceid is None:
+        return invalid("sourceid must be an integer", "/data/attributes/sourceid")
+    record = state.set_list_status(contact_id, list_id, status, sourceid)
     body = {
         "contacts": [render.contact_full(state, state.contacts[contact_id])],
         "contactList": render.contact_list(state, record, int_status=True),
@@ -349,7 +283,6 @@ def set_contact_list(state: AccountState, request: EmuRequest) -> EmuResponse:
 
 
 ROUTES = [
-    ("GET", "contacts", list_contacts),
     ("POST", "contacts", create_contact),
     ("POST", "contact/sync", sync_contact),
     ("GET", "contacts/{}", get_contact),
@@ -382,10 +315,21 @@ ROUTES = [
             render.contact_list,
         ),
     ),
+    (
+        "GET",
+        "contacts/{}/trackingLogs",
+        _sub_listing(
+            "trackingLogs",
+            lambda state, cid: [
+                (e, cid)
+                for e in state.tracked_events
+                if e.email.lower() == state.contacts[cid].email.lower()
+            ],
+            lambda state, pair: render.tracking_log(state, *pair),
+        ),
+    ),
     ("POST", "contactTags", add_contact_tag),
     ("DELETE", "contactTags/{}", remove_contact_tag),
-    ("POST", "fieldValues", create_field_value),
-    ("PUT", "fieldValues/{}", update_field_value),
     ("POST", "contactLists", set_contact_list),
 ]
 """(method, path under /api/3 with ``{}`` for an id, handler)."""

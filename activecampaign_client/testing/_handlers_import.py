@@ -70,8 +70,19 @@ def _apply(state: AccountState, data: dict[str, Any]) -> ContactRecord:
     return contact
 
 
+def _valid_callback(callback: Any) -> bool:
+    """The documented ``callback``: ``url`` and ``requestType`` (GET or POST) required."""
+    return (
+        isinstance(callback, dict)
+        and isinstance(callback.get("url"), str)
+        and bool(callback["url"].strip())
+        and callback.get("requestType") in ("GET", "POST")
+    )
+
+
 def bulk_import(state: AccountState, request: EmuRequest) -> EmuResponse:
-    """POST /import/bulk_import: 400 with ``failureReasons`` (nothing applied) or queued."""
+    """POST /import/bulk_import: 400 with ``failureReasons`` (nothing applied) or queued.
+    A ``callback`` is checked and kept with the batch (the emulator calls no URL)."""
     contacts = request.json.get("contacts") if isinstance(request.json, dict) else None
     if not isinstance(contacts, list) or not 1 <= len(contacts) <= MAX_IMPORT_CONTACTS:
         return bad_request(f"'contacts' must be a list of 1 to {MAX_IMPORT_CONTACTS} contacts.")
@@ -89,6 +100,9 @@ def bulk_import(state: AccountState, request: EmuRequest) -> EmuResponse:
             ],
         }
         return EmuResponse(400, body)
+    callback = request.json.get("callback") if isinstance(request.json, dict) else None
+    if callback is not None and not _valid_callback(callback):
+        return bad_request("'callback' needs a 'url' and a 'requestType' of GET or POST.")
     reasons = _failures(contacts)
     if reasons:
         body = {
@@ -106,6 +120,7 @@ def bulk_import(state: AccountState, request: EmuRequest) -> EmuResponse:
         accepted=now,
         due=now + state.import_delay,
         payload=contacts,
+        callback=callback,
     )
     state.batches[batch.id] = batch
     state.import_queue.append(batch.id)

@@ -126,6 +126,20 @@ def remove_domain(state: AccountState, request: EmuRequest) -> EmuResponse:
     return EmuResponse(204, text="")
 
 
+def site_tracking_code(state: AccountState, request: EmuRequest) -> EmuResponse:
+    """GET /siteTracking/code: a ``<script>`` element as ``text/plain``, naming the
+    account's id where the real snippet does. A stand-in: it loads nothing."""
+    snippet = (
+        '<script type="text/javascript">\n'
+        "    // ActiveCampaign site tracking, as served by the emulator (loads nothing)\n"
+        f"    pgo('setAccount', '{state.actid}');\n"
+        "    pgo('setTrackByDefault', true);\n"
+        "    pgo('process');\n"
+        "</script>\n"
+    )
+    return EmuResponse(200, text=snippet, content_type="text/plain; charset=UTF-8")
+
+
 def track_event(state: AccountState, request: EmuRequest) -> EmuResponse:
     """POST https://trackcmp.net/event (form-encoded). Always 200; refusals say
     ``{"success": 0, "message": ...}``: wrong actid/key, unregistered name, no email."""
@@ -148,8 +162,9 @@ def track_event(state: AccountState, request: EmuRequest) -> EmuResponse:
     email = visit.get("email") if isinstance(visit, dict) else None
     if not valid_email(email):
         return refuse("visit must be a JSON object with a valid email")
+    ident = str(len(state.tracked_events) + 1)
     state.tracked_events.append(
-        TrackedEventRecord(event, str(email), form.get("eventdata"), state.now())
+        TrackedEventRecord(event, str(email), form.get("eventdata"), state.now(), ident)
     )
     return json_response({"success": 1, "message": "Event spawned"})
 
@@ -165,6 +180,7 @@ ROUTES = [
     ("DELETE", "eventTrackingEvents/{}", delete_event_name),
     ("GET", "siteTracking", _site_status),
     ("PUT", "siteTracking", _site_change),
+    ("GET", "siteTracking/code", site_tracking_code),
     ("GET", "prism/urlWhitelistings", list_domains),
     ("POST", "prism/urlWhitelistings", add_domain),
     ("DELETE", "prism/urlWhitelistings/{}", remove_domain),

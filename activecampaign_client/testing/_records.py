@@ -11,7 +11,9 @@ __all__ = [
     "ContactTagRecord",
     "DomainRecord",
     "EmulatedContact",
+    "FieldOptionRecord",
     "FieldRecord",
+    "FieldRelRecord",
     "FieldValueRecord",
     "ImportBatch",
     "ListRecord",
@@ -53,6 +55,34 @@ class FieldRecord:
     title: str
     perstag: str
     type: str = "text"
+    cdate: str = ""
+    udate: str = ""
+    descript: str | None = None
+    defval: str | None = None
+    visible: bool = True
+    ordernum: int = 0
+
+
+@dataclass
+class FieldOptionRecord:
+    """One choice of a field (dropdown, radio, checkbox, listbox)."""
+
+    id: str
+    field: str
+    value: str
+    label: str
+    orderid: int
+    isdefault: bool
+    cdate: str = ""
+
+
+@dataclass
+class FieldRelRecord:
+    """A field made available on a list (``relid``; "0": every list)."""
+
+    id: str
+    field: str
+    relid: str
     cdate: str = ""
 
 
@@ -98,6 +128,7 @@ class ContactListRecord:
     status: str
     sdate: str = ""
     udate: str = ""
+    sourceid: str = "0"
 
 
 @dataclass
@@ -123,16 +154,20 @@ class ImportBatch:
     applied: bool = False
     success: list[str] = field(default_factory=list)
     failure: list[str] = field(default_factory=list)
+    callback: dict[str, object] | None = None
 
 
 @dataclass(frozen=True)
 class TrackedEventRecord:
-    """An event trackcmp.net accepted: name, the contact's email, data, simulated time."""
+    """An event trackcmp.net accepted: name, the contact's email, data, simulated time.
+
+    ``id`` numbers them from 1, as the contact's ``trackingLogs`` show them."""
 
     event: str
     email: str
     eventdata: str | None
     time: float
+    id: str = ""
 
 
 @dataclass

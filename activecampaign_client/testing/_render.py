@@ -14,10 +14,13 @@ from ._records import (
     ContactRecord,
     ContactTagRecord,
     DomainRecord,
+    FieldOptionRecord,
     FieldRecord,
+    FieldRelRecord,
     FieldValueRecord,
     ListRecord,
     TagRecord,
+    TrackedEventRecord,
 )
 from ._state import AccountState
 
@@ -28,9 +31,12 @@ __all__ = [
     "contact_tag",
     "custom_field",
     "domain",
+    "field_option",
+    "field_rel",
     "field_value",
     "mailing_list",
     "tag",
+    "tracking_log",
 ]
 
 _CONTACT_LINKS = (
@@ -157,26 +163,72 @@ def tag(state: AccountState, record: TagRecord) -> dict[str, Any]:
 
 
 def custom_field(state: AccountState, record: FieldRecord) -> dict[str, Any]:
-    """A custom field."""
+    """A custom field, with the ids of its options and list relations."""
+    options = [o.id for o in state.field_options.values() if o.field == record.id]
+    relations = [r.id for r in state.field_rels.values() if r.field == record.id]
     return {
         "title": record.title,
-        "descript": None,
+        "descript": record.descript,
         "type": record.type,
         "isrequired": "0",
         "perstag": record.perstag,
-        "defval": None,
+        "defval": record.defval,
         "show_in_list": "0",
         "rows": "0",
         "cols": "0",
-        "visible": "1",
+        "visible": "1" if record.visible else "0",
         "service": "",
-        "ordernum": record.id,
+        "ordernum": str(record.ordernum),
         "cdate": record.cdate,
-        "udate": record.cdate,
-        "options": [],
-        "relations": [],
+        "udate": record.udate or record.cdate,
+        "options": options,
+        "relations": relations,
         "links": _links(state, "fields", record.id, ("options", "relations")),
         "id": record.id,
+    }
+
+
+def field_option(state: AccountState, record: FieldOptionRecord) -> dict[str, Any]:
+    """A field option as ``POST /fieldOption/bulk`` answers it (``orderid`` a number,
+    ``isdefault`` 0/1)."""
+    return {
+        "orderid": record.orderid,
+        "value": record.value,
+        "label": record.label,
+        "isdefault": int(record.isdefault),
+        "field": record.field,
+        "cdate": record.cdate,
+        "udate": record.cdate,
+        "links": {"field": f"{state.base_url}/fieldOptions/{record.id}/field"},
+        "id": record.id,
+    }
+
+
+def field_rel(record: FieldRelRecord, *, int_ids: bool = False) -> dict[str, Any]:
+    """A field's list relation; ``int_ids`` for the integer ids of ``POST /fieldRels``."""
+    field: str | int = int(record.field) if int_ids else record.field
+    relid: str | int = int(record.relid) if int_ids else record.relid
+    body: dict[str, Any] = {"relid": relid, "field": field}
+    if not int_ids:
+        body["dorder"] = "0"
+    return {**body, "cdate": record.cdate, "links": [], "id": record.id}
+
+
+def tracking_log(
+    state: AccountState, record: TrackedEventRecord, contact_id: str
+) -> dict[str, Any]:
+    """A tracked event as a contact's ``trackingLogs`` list it."""
+    stamp = state.timestamp(record.time)
+    digest = hashlib.sha1(f"{record.id}:{record.email}".encode(), usedforsecurity=False)
+    return {
+        "subscriberid": contact_id,
+        "type": record.event,
+        "value": record.eventdata or "",
+        "tstamp": stamp,
+        "hash": digest.hexdigest(),
+        "links": {"contact": f"{state.base_url}/trackingLogs/{record.id}/contact"},
+        "id": record.id,
+        "contact": contact_id,
     }
 
 
@@ -232,7 +284,7 @@ def contact_list(
         "first_name": state.contacts[record.contact].first_name,
         "last_name": state.contacts[record.contact].last_name,
         "ip4Sub": "0",
-        "sourceid": "0",
+        "sourceid": record.sourceid,
         "autosyncLog": None,
         "ip4_last": "0",
         "ip4Unsub": "0",

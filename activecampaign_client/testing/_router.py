@@ -11,7 +11,14 @@ from urllib.parse import parse_qsl, unquote
 import httpx
 
 from .._constants import API_PREFIX, TRACKCMP_URL
-from . import _handlers_catalog, _handlers_contacts, _handlers_import, _handlers_tracking
+from . import (
+    _handlers_catalog,
+    _handlers_contact_search,
+    _handlers_contacts,
+    _handlers_fields,
+    _handlers_import,
+    _handlers_tracking,
+)
 from ._limits import SlidingWindow
 from ._pages import LOGIN_PAGE
 from ._state import AccountState
@@ -33,8 +40,10 @@ def _compile(routes: Sequence[tuple[str, str, Handler]]) -> list[_Route]:
 
 _API_ROUTES = _compile(
     [
+        *_handlers_contact_search.ROUTES,
         *_handlers_contacts.ROUTES,
         *_handlers_catalog.ROUTES,
+        *_handlers_fields.ROUTES,
         *_handlers_tracking.ROUTES,
         *_handlers_import.ROUTES,
     ]

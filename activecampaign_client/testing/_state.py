@@ -21,7 +21,9 @@ from ._records import (
     ContactTagRecord,
     DomainRecord,
     EmulatedContact,
+    FieldOptionRecord,
     FieldRecord,
+    FieldRelRecord,
     FieldValueRecord,
     ImportBatch,
     ListRecord,
@@ -66,6 +68,8 @@ class AccountState:
         self.fields: dict[str, FieldRecord] = {}
         self.lists: dict[str, ListRecord] = {}
         self.field_values: dict[str, FieldValueRecord] = {}
+        self.field_options: dict[str, FieldOptionRecord] = {}
+        self.field_rels: dict[str, FieldRelRecord] = {}
         self.contact_tags: dict[str, ContactTagRecord] = {}
         self.contact_lists: dict[str, ContactListRecord] = {}
         self.domains: dict[str, DomainRecord] = {}
@@ -95,13 +99,13 @@ class AccountState:
         counter = self._counters.setdefault(kind, itertools.count(1))
         return str(next(counter))
 
-    def datetime(self) -> dt.datetime:
-        """The simulated wall-clock time."""
-        return _EPOCH + dt.timedelta(seconds=self.now())
+    def datetime(self, at: float | None = None) -> dt.datetime:
+        """The simulated wall-clock time, now or at simulated time ``at``."""
+        return _EPOCH + dt.timedelta(seconds=self.now() if at is None else at)
 
-    def timestamp(self) -> str:
-        """Now, as the API writes dates: ``2024-01-01T00:00:00-05:00``."""
-        return self.datetime().isoformat(timespec="seconds")
+    def timestamp(self, at: float | None = None) -> str:
+        """Now (or ``at``), as the API writes dates: ``2024-01-01T00:00:00-05:00``."""
+        return self.datetime(at).isoformat(timespec="seconds")
 
     def new_uuid(self) -> str:
         """A random (seeded) UUID4, for batch ids."""
@@ -162,6 +166,12 @@ class AccountState:
         self._value_ids[contact_id, field_id] = record.id
         return record
 
+    def delete_field_value(self, value_id: str) -> None:
+        """Remove one field value by its id."""
+        record = self.field_values.pop(value_id, None)
+        if record is not None:
+            self._value_ids.pop((record.contact, record.field), None)
+
     def add_contact_tag(self, contact_id: str, tag_id: str) -> ContactTagRecord:
         """Link a tag to a contact; an existing link is returned as it is."""
         existing = self._link_ids.get((contact_id, tag_id))
@@ -178,16 +188,25 @@ class AccountState:
         if link is not None:
             self._link_ids.pop((link.contact, link.tag), None)
 
-    def set_list_status(self, contact_id: str, list_id: str, status: str) -> ContactListRecord:
-        """Subscribe ("1") or unsubscribe ("2") a contact; one record per contact and list."""
+    def set_list_status(
+        self, contact_id: str, list_id: str, status: str, sourceid: str = "0"
+    ) -> ContactListRecord:
+        """Subscribe ("1") or unsubscribe ("2") a contact; one record per contact and list.
+        ``sourceid`` is how the status was set ("4": a re-subscription)."""
         stamp = self.timestamp()
         existing = self._membership_ids.get((contact_id, list_id))
         if existing is not None:
             record = self.contact_lists[existing]
-            record.status, record.udate = status, stamp
+            record.status, record.udate, record.sourceid = status, stamp, sourceid
             return record
         record = ContactListRecord(
-            self.next_id("contactList"), contact_id, list_id, status, sdate=stamp, udate=stamp
+            self.next_id("contactList"),
+            contact_id,
+            list_id,
+            status,
+            sdate=stamp,
+            udate=stamp,
+            sourceid=sourceid,
         )
         self.contact_lists[record.id] = record
         self._membership_ids[contact_id, list_id] = record.id
@@ -236,8 +255,45 @@ class AccountState:
     def create_field(self, title: str, perstag: str | None, field_type: str) -> FieldRecord:
         """A new custom field; the personalization tag defaults to the title in capitals."""
         tag = perstag or re.sub(r"[^A-Z0-9]+", "_", title.upper()).strip("_") or "FIELD"
-        record = FieldRecord(self.next_id("field"), title, tag, field_type, self.timestamp())
+        stamp = self.timestamp()
+        ident = self.next_id("field")
+        record = FieldRecord(ident, title, tag, field_type, stamp, stamp, ordernum=int(ident))
         self.fields[record.id] = record
+        return record
+
+    def field_by_title(self, title: str) -> FieldRecord | None:
+        """The custom field with this title, compared case-insensitively."""
+        wanted = title.strip().casefold()
+        return next((f for f in self.fields.values() if f.title.casefold() == wanted), None)
+
+    def delete_field(self, field_id: str) -> None:
+        """Remove a field with its options, list relations and every contact's value."""
+        self.fields.pop(field_id, None)
+        for key in [k for k, v in self.field_values.items() if v.field == field_id]:
+            self.delete_field_value(key)
+        for table in (self.field_options, self.field_rels):
+            for key in [k for k, v in table.items() if v.field == field_id]:
+                del table[key]
+
+    def add_field_option(
+        self, field_id: str, value: str, label: str, orderid: int, isdefault: bool
+    ) -> FieldOptionRecord:
+        """A new choice for a field."""
+        ident = self.next_id("fieldOption")
+        record = FieldOptionRecord(
+            ident, field_id, value, label, orderid, isdefault, self.timestamp()
+        )
+        self.field_options[record.id] = record
+        return record
+
+    def add_field_rel(self, field_id: str, relid: str) -> FieldRelRecord:
+        """Make a field available on a list ("0": on every list); an existing relation is
+        returned as it is."""
+        for rel in self.field_rels.values():
+            if (rel.field, rel.relid) == (field_id, relid):
+                return rel
+        record = FieldRelRecord(self.next_id("fieldRel"), field_id, relid, self.timestamp())
+        self.field_rels[record.id] = record
         return record
 
     def create_list(self, name: str) -> ListRecord:

@@ -13,11 +13,18 @@ from dataclasses import dataclass
 
 import httpx
 
-from .._clock import Clock
+from .._clock import CLOCK_EXTENSION, Clock, same_time
+from .._exceptions import ConfigurationError
 from ._pages import LOGIN_PAGE, MALFORMED_JSON, error_page
 from ._wire import EmuResponse
 
-__all__ = ["AsyncEmulatorTransport", "EmulatorTransport", "Outcome", "fault_outcome"]
+__all__ = [
+    "AsyncEmulatorTransport",
+    "EmulatorTransport",
+    "Outcome",
+    "check_clock",
+    "fault_outcome",
+]
 
 _ERRORS: dict[str, tuple[type[httpx.TransportError], str]] = {
     "timeout": (httpx.ReadTimeout, "The read operation timed out (emulated)"),
@@ -85,6 +92,26 @@ def fault_outcome(kind: str, request: httpx.Request, *, retry_after: int) -> Out
     return Outcome(EmuResponse(status, text=error_page(status), content_type="text/html"))
 
 
+def check_clock(request: httpx.Request, clock: Clock) -> None:
+    """Refuse a request from an ActiveCampaign client whose clock is not the emulator's.
+
+    The emulator counts its 5 requests a second on its own clock. A client pacing itself
+    by another one (the real clock, by default) never sees the emulator's time move: its
+    sixth request is a 429, then every one. Failing the first request says why instead.
+    """
+    sender = request.extensions.get(CLOCK_EXTENSION)
+    if sender is None or same_time(sender, clock):
+        return  # not sent by our client (plain httpx), or on the emulator's time
+    raise ConfigurationError(
+        f"this client runs on {type(sender).__name__}, the emulator on its "
+        f"{type(clock).__name__}: their times differ, so the client cannot keep to the "
+        "emulator's rate limit (every request past the fifth would be a 429). Give the "
+        "client the emulator's clock: ActiveCampaign(..., http_client=httpx.Client("
+        "transport=emu.transport()), clock=emu.clock), or use emu.client() / "
+        "emu.async_client(), which do"
+    )
+
+
 class EmulatorTransport(httpx.BaseTransport):
     """An httpx transport for ``httpx.Client`` answering from the emulator."""
 
@@ -94,6 +121,7 @@ class EmulatorTransport(httpx.BaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         """Serve one request, spending its delay with ``clock.sleep``."""
+        check_clock(request, self._clock)
         request.read()
         outcome = self._serve(request)
         if outcome.delay > 0:
@@ -110,6 +138,7 @@ class AsyncEmulatorTransport(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Serve one request, spending its delay with ``await clock.asleep``."""
+        check_clock(request, self._clock)
         await request.aread()
         outcome = self._serve(request)
         if outcome.delay > 0:

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from activecampaign_client import BulkImportContact, BulkImportInfo, BulkImportResult
+from activecampaign_client import (
+    BulkImportCallback,
+    BulkImportContact,
+    BulkImportInfo,
+    BulkImportResult,
+)
 
 from ._support import Both
 
@@ -43,3 +48,15 @@ async def test_overview(api: Both) -> None:
         ("2021-06-01", 333, 83250)
     ]
     assert [d.batches for d in overview.recently_completed] == [17, 50]
+
+
+async def test_import_contacts_with_callback(api: Both) -> None:
+    # The cassette's request body holds the documented callback object.
+    callback = BulkImportCallback(url="https://example.com/imports/done", params={"run": "7"})
+    result = await api(
+        api.bulk_import.import_contacts,
+        [{"email": "someone@somewhere.com", "first_name": "Jane"}],
+        callback=callback,
+    )
+    assert isinstance(result, BulkImportResult)
+    assert result.batch_id == "0641fbdd-f62f-4c2c-ba02-3a83d5d11ac9"

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
-from activecampaign_client import Contact, SyncedContact
+from activecampaign_client import Contact, ListStatus, SyncedContact, TrackingLog
 
 from ._support import Both
 
@@ -74,3 +76,54 @@ async def test_list_search(api: Both) -> None:
     assert len(contacts) == 4
     assert all("test" in c.email for c in contacts)
     assert all(isinstance(c.id, str) for c in contacts)
+
+
+async def test_find_by_email(api: Both) -> None:
+    contact = await api(api.contacts.find_by_email, "adam@activecampaign.com")
+    assert isinstance(contact, Contact)
+    assert (contact.id, contact.email) == ("5", "adam@activecampaign.com")
+    assert api.requests_sent == 1
+
+
+async def test_find_by_email_none(api: Both) -> None:
+    assert await api(api.contacts.find_by_email, "nobody@example.com") is None
+
+
+async def test_list_filters(api: Both) -> None:
+    # The cassette's query is the proof: listid, tagid, status, the date filters, orders.
+    listing = api.contacts.list(
+        list_id=2,
+        tag_id=3,
+        status=ListStatus.SUBSCRIBED,
+        updated_after=dt.date(2018, 9, 1),
+        created_before="2018-10-01",
+        order_by="-cdate",
+    )
+    contacts = await api.all(listing)
+    assert [c.id for c in contacts] == ["7", "6", "5"]
+
+
+async def test_list_by_id_pages_by_keyset(api: Both) -> None:
+    # Page 1: limit=3&orders[id]=asc; page 2 adds id_greater=4 (the last id), no offset.
+    # Its meta.total counts what is left (3), which ends the walk with no third request.
+    listing = api.contacts.list(order_by="id", page_size=3)
+    assert listing.page_size == 3
+    pages = await api.all(listing.pages())
+    assert [[c.id for c in page.items] for page in pages] == [["2", "3", "4"], ["5", "6", "7"]]
+    assert [page.total for page in pages] == [6, 3]
+    assert [page.next_after_id for page in pages] == ["4", None]
+    assert api.requests_sent == 2
+
+
+async def test_tracking_logs(api: Both) -> None:
+    logs = await api.all(api.contacts.tracking_logs(112))
+    assert all(isinstance(log, TrackingLog) for log in logs)
+    assert [(log.id, log.contact, log.type) for log in logs] == [
+        ("12", "112", "Another event"),
+        ("15", "112", "Yet Another Event"),
+    ]
+    assert logs[0].tstamp == "2022-09-27T12:39:59-05:00"
+
+
+async def test_tracking_logs_empty(api: Both) -> None:
+    assert await api.all(api.contacts.tracking_logs(100)) == []

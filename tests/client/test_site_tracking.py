@@ -41,3 +41,11 @@ async def test_remove_domain(api: Both) -> None:
     # The API answers 204 with an empty body.
     assert await api(api.site_tracking.remove_domain, "534756") is None
     assert api.requests_sent == 1
+
+
+async def test_code(api: Both) -> None:
+    # Documented as text/plain: the script element itself, not JSON and not a login page.
+    code = await api(api.site_tracking.code)
+    assert code.lstrip().startswith('<script type="text/javascript">')
+    assert "pgo('setAccount', YOUR_ACCOUNT_ID);" in code
+    assert code.rstrip().endswith("</script>")

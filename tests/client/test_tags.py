@@ -40,3 +40,32 @@ async def test_list_walks_every_page(api: Both) -> None:
 async def test_list_search(api: Both) -> None:
     tags = await api.all(api.tags.list(search="t"))
     assert [t.name for t in tags] == ["two", "three", "test1", "test2"]
+
+
+async def test_update(api: Both) -> None:
+    tag = await api(api.tags.update, 2, name="My Tag", description="Description")
+    assert (tag.id, tag.name, tag.description, tag.tag_type) == (
+        "2",
+        "My Tag",
+        "Description",
+        "contact",
+    )
+
+
+async def test_find(api: Both) -> None:
+    # One request with filters[search][eq]; the name compares case-insensitively.
+    tag = await api(api.tags.find, "TWO")
+    assert tag is not None
+    assert (tag.id, tag.name) == ("2", "two")
+    assert api.requests_sent == 1
+
+
+async def test_find_none(api: Both) -> None:
+    assert await api(api.tags.find, "nine") is None
+    assert api.requests_sent == 1
+
+
+async def test_list_starts_with(api: Both) -> None:
+    # match= other than "contains" goes to filters[search][<operator>] (the cassette's query).
+    tags = await api.all(api.tags.list(search="t", match="starts_with"))
+    assert [t.name for t in tags] == ["two", "three", "test1", "test2"]

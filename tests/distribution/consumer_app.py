@@ -23,7 +23,10 @@ from activecampaign_client import (
     ActiveCampaign,
     ActiveCampaignError,
     AsyncActiveCampaign,
+    AsyncListing,
     Contact,
+    Listing,
+    Page,
     SyncedContact,
     Tag,
     TrackedEvent,
@@ -66,7 +69,13 @@ def client_on_the_emulator() -> list[str]:
         synced = ac.contacts.sync("jane@example.com", field_values={field_id: "Books"})
         assert_type(synced, SyncedContact)
         contact: Contact = synced.contact
-        assert_type(ac.contacts.list(email="jane@example.com"), Iterator[Contact])
+        assert_type(ac.contacts.list(email="jane@example.com"), Listing[Contact])
+        walked: Iterator[Contact] = ac.contacts.list(order_by="id", page_size=20)
+        del walked
+        assert_type(ac.contacts.find_by_email("jane@example.com"), Contact | None)
+        assert_type(ac.tags.find("vip"), Tag | None)
+        for page in ac.tags.list().pages():
+            assert_type(page, Page[Tag])
         vip = next(t for t in ac.tags.list(search="vip"))
         assert_type(vip, Tag)
         ac.contact_tags.add(contact.id, vip.id)
@@ -91,7 +100,9 @@ async def async_client_on_the_emulator() -> list[str]:
     emu.add_tag("vip")
     async with emu.async_client() as ac:
         assert_type(ac, AsyncActiveCampaign)
-        assert_type(ac.tags.list(), AsyncIterator[Tag])
+        assert_type(ac.tags.list(), AsyncListing[Tag])
+        tags: AsyncIterator[Tag] = ac.tags.list()
+        del tags
         return [tag.name async for tag in ac.tags.list(search="vip")]
 
 

@@ -1,9 +1,13 @@
 """Replaying recorded interactions on a seeded emulator, for the conformance tests.
 
 Cassette ids are mapped onto the seeded account (the n-th distinct contact id of a request
-becomes the n-th seeded contact, and so on). Error answers are reproduced the way they
-arise: a 404 with ids that do not exist, a duplicate by sending the request again, a
-budget refusal by repeating it, a trackcmp refusal with a wrong key.
+becomes the n-th seeded contact, and so on), in paths, bodies and the id filters of a query
+(``listid``, ``tagid``, ``id_greater``). The dates of date filters (the reference's, from
+2018) are moved past the seeded account's, keeping their direction: ``*_before`` far ahead,
+``*_after`` far back, so that what matched in the recording matches the seeded contacts.
+Error answers are reproduced the way they arise: a 404 with ids that do not exist, a
+duplicate by sending the request again, a budget refusal by repeating it, a trackcmp
+refusal with a wrong key.
 """
 
 from __future__ import annotations
@@ -42,13 +46,17 @@ PATH_KINDS = {
     "fieldValues": "fieldValue",
     "contactTags": "contactTag",
     "urlWhitelistings": "domain",
+    "fieldRels": "fieldRel",
 }
 # Request body object -> its id attributes and their kinds.
 BODY_KINDS = {
     "contactTag": {"contact": "contact", "tag": "tag"},
     "contactList": {"contact": "contact", "list": "list"},
     "fieldValue": {"contact": "contact", "field": "field"},
+    "fieldRel": {"field": "field", "relid": "list"},
 }
+# Query parameters holding an id -> the kind of object they name.
+QUERY_KINDS = {"listid": "list", "tagid": "tag", "id_greater": "contact", "id_less": "contact"}
 MISSING_ID = "999999"
 
 
@@ -146,6 +154,12 @@ class World:
             contact = self.ids["contact"][0]
             self.ids["fieldValue"] = [v.id for v in client.field_values.list(contact)]
             self.ids["contactTag"] = [t.id for t in client.contact_tags.list(contact)]
+            self.ids["fieldRel"] = [client.fields.add_to_list(fields[0], lists[0]).id]
+            client.fields.add_options(fields[2], ["Red", "Blue"])
+            for n in range(1, 3):
+                client.event_tracking.track(
+                    "seeded_event_1", email="seeded1@example.org", eventdata=f"visit {n}"
+                )
             batch = client.bulk_import.import_contacts([{"email": "batch@example.org"}])
             self.batch_id = batch.batch_id
         self.http = httpx.Client(transport=emu.transport())
@@ -193,6 +207,8 @@ def _map_json(body: Any, mapped: Mapping) -> Any:
         for attribute, kind in attributes.items():
             if isinstance(obj, dict) and attribute in obj:
                 obj[attribute] = mapped(kind, obj[attribute])
+    for option in body.get("fieldOptions") or []:
+        option["field"] = mapped("field", option["field"])
     contact = body.get("contact")
     for value in (contact.get("fieldValues") or []) if isinstance(contact, dict) else []:
         value["field"] = mapped("field", value["field"])
@@ -220,6 +236,13 @@ def build_request(
             query["batchId"] = MISSING_ID if missing else world.batch_id
         if "email" in query:
             query["email"] = "seeded1@example.org"
+        for name, kind in QUERY_KINDS.items():
+            if name in query and query[name].isdigit():
+                query[name] = mapped(kind, query[name])
+        for name in [n for n in query if n.startswith("filters[") and n.endswith("before]")]:
+            query[name] = "2100-01-01"
+        for name in [n for n in query if n.startswith("filters[") and n.endswith("after]")]:
+            query[name] = "2000-01-01"
         path = _map_path(recorded.url.raw_path.decode().split("?")[0], mapped)
         url = emu.api_url + path + ("?" + urlencode(query) if query else "")
     content = recorded.body.encode()

@@ -26,14 +26,13 @@ from ._replay import (
 # Statuses the emulator has no cause to answer: it has no user permissions.
 NOT_EMULATED = {403}
 
-# Lists the emulator leaves empty by design (no automations, deals, geo data, field
-# relations, queued or failed imports), so their items cannot be compared.
+# Lists the emulator leaves empty by design (no automations, deals, geo data, queued or
+# failed imports), so their items cannot be compared.
 EMPTY_BY_DESIGN = {
     "contactAutomations",
     "deals",
     "geoAddresses",
     "geoIps",
-    "fieldRels",
     "outstanding",
     "failure",
 }
@@ -108,7 +107,15 @@ JSON_ANSWERS = [
     and i.status not in NOT_EMULATED | {429}
     and i.status < 500
 ]
-HTML_ANSWERS = [i for i in INTERACTIONS if i.json is None and i.response_body.strip()]
+# Plain text the API documents as a success (the site tracking snippet).
+TEXT_ANSWERS = [
+    i
+    for i in INTERACTIONS
+    if i.json is None and 200 <= i.status < 300 and i.response_type.startswith("text/plain")
+]
+HTML_ANSWERS = [
+    i for i in INTERACTIONS if i.json is None and i.response_body.strip() and i not in TEXT_ANSWERS
+]
 
 
 def test_there_are_recordings_to_compare() -> None:
@@ -153,6 +160,17 @@ def test_html_answer_is_the_login_page_for_a_wrong_key(recorded: Interaction) ->
     assert (response.status_code, recorded.status) == (200, 200)
     assert "html" in response.headers["content-type"]
     assert "html" in recorded.response_type or recorded.response_body.lstrip().startswith("<")
+
+
+@pytest.mark.parametrize("recorded", TEXT_ANSWERS, ids=str)
+def test_text_answer_is_text_of_the_same_kind(recorded: Interaction) -> None:
+    world = World()
+    response = world.send(build_request(world, recorded))
+    assert response.status_code == recorded.status
+    assert response.headers["content-type"].startswith("text/plain")
+    # The same kind of text: here, one script element (the emulator's loads nothing).
+    for text in (recorded.response_body, response.text):
+        assert text.lstrip().startswith("<script") and text.rstrip().endswith("</script>")
 
 
 @pytest.mark.parametrize("recorded", [i for i in INTERACTIONS if i.status >= 500], ids=str)

@@ -83,7 +83,7 @@ def test_missing_or_wrong_token_gets_the_login_page_with_200(wire: Wire) -> None
 
 def test_unknown_paths_and_objects_are_404(wire: Wire) -> None:
     assert wire("GET", "deals").status_code == 404
-    assert wire("POST", "fields").status_code == 404  # not served: fields are read-only here
+    assert wire("POST", "automations").status_code == 404  # not emulated
     missing = wire("GET", "contacts/42")
     assert missing.status_code == 404
     assert missing.json() == {"message": "No Result found for Subscriber with id 42"}
