@@ -2,12 +2,15 @@
 
 The emulator runs on a simulated clock and enforces ActiveCampaign's 5 requests/second,
 so the demo finishes at once yet reports how long the run would take on a real account.
+``replay_demo`` runs it; the ``demo`` command prints the result (``render_state``: what the
+account now holds).
 """
 
 from __future__ import annotations
 
 import asyncio
 from contextlib import ExitStack
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rich.console import Console
@@ -17,11 +20,27 @@ from rich.text import Text
 from activecampaign_client.testing import ActiveCampaignEmulator, SimulatedClock
 
 from .destination import AsyncActiveCampaignDestination
-from .pipeline import DeadLetterWriter, Summary, run_stream
-from .report import render_problems, render_summary
-from .samples import DEMO_FIELDS, DEMO_LISTS, SAMPLE_FILE
+from .results import DeliveryResult
+from .run import (
+    DeadLetterFile,
+    DeadLetterSink,
+    DeadLetterWriter,
+    DeliveryRun,
+    Line,
+    LineReader,
+    RecordingError,
+    Summary,
+)
+from .samples import BAD_LINES, DEMO_FIELDS, DEMO_LISTS, SAMPLE_FILE, demo_events
 
-__all__ = ["demo_emulator", "render_state", "run_demo", "seed_demo_account"]
+__all__ = [
+    "DemoRun",
+    "demo_emulator",
+    "render_state",
+    "replay_demo",
+    "sample_bad_lines",
+    "seed_demo_account",
+]
 
 
 def seed_demo_account(emulator: ActiveCampaignEmulator) -> ActiveCampaignEmulator:
@@ -93,26 +112,71 @@ def render_state(console: Console, emulator: ActiveCampaignEmulator, *, show: in
     console.print(tracked)
 
 
-def run_demo(
-    console: Console, *, events: Path | None, dead_letter_path: Path | None, show: int
-) -> int:
-    """Run the demo; 0 when every well-formed event was delivered."""
+@dataclass
+class DemoRun:
+    """A replay into the emulator: the account it filled, the run's summary, and which
+    lines were not delivered."""
+
+    emulator: ActiveCampaignEmulator
+    source: Path
+    summary: Summary
+    failure: RecordingError | None
+    """Why dead letters could not be written, if they could not (the run stopped)."""
+    undelivered: set[int] = field(default_factory=set)
+    expected: frozenset[int] = frozenset()
+    """Lines rejected on purpose: the bundled sample's broken lines (none for a given
+    file)."""
+
+    @property
+    def unexpected(self) -> set[int]:
+        """Undelivered lines that were meant to be delivered."""
+        return self.undelivered - self.expected
+
+    @property
+    def rate_limited(self) -> int:
+        """429 answers of the emulator's rate limit."""
+        return sum(1 for r in self.emulator.requests if r.status == 429)
+
+
+def sample_bad_lines() -> frozenset[int]:
+    """The line numbers of the bundled sample's deliberately broken lines."""
+    return frozenset(n for n, text in enumerate(demo_events(), start=1) if text in BAD_LINES)
+
+
+def replay_demo(events: Path | None, *, dead_letter_path: Path | None) -> DemoRun:
+    """Replay ``events`` (default: the bundled sample) into a fresh demo account, as
+    ``send`` would: lines read strictly, undelivered ones to ``dead_letter_path`` (durable,
+    removed again when empty). OSError when a file cannot be opened."""
     emulator = demo_emulator()
     destination = AsyncActiveCampaignDestination(emulator.async_client())
     source = events or SAMPLE_FILE
+    result = DemoRun(
+        emulator,
+        source,
+        Summary(),
+        None,
+        expected=sample_bad_lines() if events is None else frozenset(),
+    )
+
+    def outcome(line: Line, delivery: DeliveryResult | None) -> None:
+        if delivery is not None and not delivery.delivered:
+            result.undelivered.add(line.line)
+
     with ExitStack() as stack:
-        stream = stack.enter_context(source.open(encoding="utf-8"))
-        out = None
+        stream = stack.enter_context(source.open("rb"))
+        letters: DeadLetterSink = DeadLetterWriter(None)
         if dead_letter_path is not None:
-            out = stack.enter_context(dead_letter_path.open("w", encoding="utf-8"))
-        summary: Summary = asyncio.run(
-            run_stream(destination, stream, dead_letter=DeadLetterWriter(out))
+            letters = DeadLetterFile.create(str(dead_letter_path), source=str(source))
+            stack.callback(letters.close)
+        run = DeliveryRun(
+            destination,
+            LineReader(stream),
+            dead_letters=letters,
+            stop_on_config_fault=False,
+            on_outcome=outcome,
         )
-    console.print(Text(f"Replayed {source.name} into the ActiveCampaign emulator", style="bold"))
-    render_state(console, emulator, show=show)
-    render_problems(console, summary)
-    render_summary(console, summary, simulated=True)
-    rate_limited = sum(1 for r in emulator.requests if r.status == 429)
-    console.print(f"429 answers from the emulator's rate limit: {rate_limited}")
-    # Bad sample lines are expected to be rejected; only retryable failures fail the demo.
-    return 1 if summary.failed_retryable else 0
+        result.summary = asyncio.run(run.run())
+        result.failure = run.failure
+        if isinstance(letters, DeadLetterFile):
+            letters.remove_if_empty()
+    return result

@@ -100,13 +100,11 @@ class SendPaths:
                     )
 
 
-def open_events(stack: ExitStack, paths: SendPaths) -> tuple[BinaryIO, int | None]:
-    """The input as bytes (closed with ``stack``) and its size when known; exits 2 if it
-    cannot be read."""
+def open_events(stack: ExitStack, paths: SendPaths) -> BinaryIO:
+    """The input as bytes (closed with ``stack``); exits 2 if it cannot be read."""
     if paths.stdin:
-        return sys.stdin.buffer, None
+        return sys.stdin.buffer
     try:
-        stream = stack.enter_context(open(paths.events, "rb"))  # noqa: SIM115
-        return stream, os.fstat(stream.fileno()).st_size
+        return stack.enter_context(open(paths.events, "rb"))
     except OSError as exc:
         raise fail(f"cannot read {paths.events}: {exc.strerror}") from None

@@ -33,12 +33,14 @@ from ..run import (
     RecordingError,
     load_checkpoint,
 )
-from ._app import EXIT_CODES_HELP, EXIT_RECORDING, app, err, fail
+from ._app import EXIT_CODES_HELP, EXIT_RECORDING, Failure, app, err, fail
 from ._config import load_config
 from ._dry_run import dry_run_events
+from ._json_summary import error_summary
 from ._letters import PrintedLetters
+from ._output import OutputMode, print_json, say
 from ._paths import SendPaths, open_events
-from ._progress import byte_progress
+from ._progress import event_progress
 from ._report import SendOptions, report_run
 from ._signals import Interrupted, exit_code, interrupts_raise, run_until_stopped
 
@@ -100,11 +102,10 @@ def _dead_letters(paths: SendPaths, state: CheckpointState | None) -> DeadLetter
         if actual < state.dead_letter_size:
             # The end of the file was lost (a power cut before its fsync): those events
             # get no outcome and are sent again.
-            err.print(
+            say(
+                err,
                 f"warning: {path} is shorter than the checkpoint records; the events whose "
                 "letters are missing will be sent again",
-                markup=False,
-                soft_wrap=True,
             )
             state.forget_letters_beyond(actual)
         return DeadLetterFile.resume(str(path), state.dead_letter_size, source=source)
@@ -132,9 +133,16 @@ def _checkpoint(paths: SendPaths, state: CheckpointState | None, account: str) -
 _OPEN_ERRNOS = frozenset({2, 13, 20, 21})  # ENOENT, EACCES, ENOTDIR, EISDIR: usage errors
 
 
-def _run(paths: SendPaths, options: SendOptions) -> DeliveryRun:
+def _settled_before(state: CheckpointState | None) -> int:
+    """Events a resumed checkpoint already has an outcome for."""
+    if state is None:
+        return 0
+    return len(state.delivered) + len(state.dead) + len(state.skipped)
+
+
+def _run(paths: SendPaths, options: SendOptions, mode: OutputMode) -> DeliveryRun:
     with ExitStack() as stack:
-        stream, size = open_events(stack, paths)
+        stream = open_events(stack, paths)
         # Configuration before anything is written: a config error must not empty an
         # earlier dead-letter file or replace a checkpoint.
         try:
@@ -174,8 +182,13 @@ def _run(paths: SendPaths, options: SendOptions) -> DeliveryRun:
             read_in_thread=True,
         )
         try:
-            with byte_progress(err, size) as advance:
-                run.on_batch = lambda line: advance(line.end)
+            with event_progress(
+                err,
+                count_file=None if paths.stdin else paths.events,
+                done=_settled_before(state),
+                enabled=mode is not OutputMode.QUIET,
+            ) as progress:
+                run.on_outcome = progress.settled
                 run_until_stopped(run, destination.aclose, err)
         except CheckpointError as exc:
             raise fail(str(exc)) from None
@@ -269,31 +282,76 @@ def send(
             "SIGINT/SIGTERM (a second signal aborts them).",
         ),
     ] = DEFAULT_GRACE,
+    quiet: Annotated[
+        bool,
+        typer.Option(
+            "--quiet",
+            "-q",
+            help="Print only the outcome, in one line (errors still go to stderr); "
+            "no tables, no planned calls, no progress.",
+        ),
+    ] = False,
+    json_summary: Annotated[
+        bool,
+        typer.Option(
+            "--json",
+            help="Print exactly one JSON object on stdout, the run's summary (counts, exit "
+            "code, files, where it stopped); everything else goes to stderr.",
+        ),
+    ] = False,
 ) -> None:
     """Deliver the events of a JSONL file to ActiveCampaign."""
+    mode = OutputMode.from_flags(quiet=quiet, json=json_summary)
+    try:
+        code = _send(
+            events,
+            config=config,
+            dead_letter=dead_letter,
+            checkpoint=checkpoint,
+            dry_run=dry_run,
+            options=SendOptions(
+                resume=resume,
+                restart=restart,
+                batch_size=batch_size,
+                concurrency=concurrency,
+                bulk_threshold=bulk_threshold,
+                skip_ambiguous=skip_ambiguous,
+                max_line_bytes=max_line_bytes,
+                grace=grace,
+            ),
+            mode=mode,
+        )
+    except Failure as exc:
+        if mode is OutputMode.JSON:
+            print_json(error_summary("send", exc.exit_code, exc.message))
+        raise
+    raise typer.Exit(code)
+
+
+def _send(
+    events: str,
+    *,
+    config: Path | None,
+    dead_letter: Path | None,
+    checkpoint: Path | None,
+    dry_run: bool,
+    options: SendOptions,
+    mode: OutputMode,
+) -> int:
     paths = SendPaths.resolve(events, config=config, dead_letter=dead_letter, checkpoint=checkpoint)
-    options = SendOptions(
-        resume=resume,
-        restart=restart,
-        batch_size=batch_size,
-        concurrency=concurrency,
-        bulk_threshold=bulk_threshold,
-        skip_ambiguous=skip_ambiguous,
-        max_line_bytes=max_line_bytes,
-        grace=grace,
-    )
-    if resume and restart:
+    if options.resume and options.restart:
         raise fail("--resume continues a run, --restart starts over: choose one")
     if dry_run:
-        if resume or restart or checkpoint is not None:
+        if options.resume or options.restart or checkpoint is not None:
             raise fail(
                 "--dry-run sends and records nothing: drop --resume, --restart, --checkpoint"
             )
-        raise typer.Exit(dry_run_events(paths, dead_letter, max_line_bytes))
+        return dry_run_events(paths, dead_letter, options.max_line_bytes, mode)
     try:
         with interrupts_raise():  # until the run handles them itself
-            run = _run(paths, options)
+            run = _run(paths, options, mode)
     except Interrupted as exc:
-        err.print(f"{exc}: stopped before any event was sent", markup=False, soft_wrap=True)
-        raise typer.Exit(exit_code(str(exc))) from None
-    raise typer.Exit(report_run(run, paths, options))
+        message = f"{exc}: stopped before any event was sent"
+        say(err, message)
+        raise Failure(message, exit_code(str(exc))) from None
+    return report_run(run, paths, options, mode)

@@ -81,7 +81,11 @@ class DeliveryRun:
     reads ``lines`` on a thread of their own (see ``Feed``). ``stop_on_config_fault``: stop
     reading after the batch in which the destination met a configuration fault (else the
     breaker answers the rest without requests). ``on_batch`` is called with each batch's
-    last line once the batch is recorded.
+    last line once the batch is recorded; ``on_outcome`` with each event the moment its
+    outcome is counted — its result (delivered or dead-lettered), or None when it was left
+    out on purpose (``skip_ambiguous``) — for a progress display. Events left without an
+    outcome (a stop, a configuration fault) and those a resumed checkpoint already had are
+    not reported.
     """
 
     def __init__(
@@ -98,6 +102,7 @@ class DeliveryRun:
         read_in_thread: bool = False,
         stop_on_config_fault: bool = True,
         on_batch: Callable[[Line], None] | None = None,
+        on_outcome: Callable[[Line, DeliveryResult | None], None] | None = None,
     ) -> None:
         if batch_size < 1:
             raise ValueError("batch_size must be positive")
@@ -109,6 +114,7 @@ class DeliveryRun:
         self.skip_ambiguous: bool = skip_ambiguous
         self.grace: float = grace
         self.on_batch: Callable[[Line], None] | None = on_batch
+        self.on_outcome: Callable[[Line, DeliveryResult | None], None] | None = on_outcome
         self.stop_on_config_fault: bool = stop_on_config_fault
         self.summary: Summary = Summary()
         self.stop_reason: str | None = None
@@ -172,6 +178,8 @@ class DeliveryRun:
     def _settle(self, line: Line, result: DeliveryResult) -> None:
         """Count a result and record it: delivered, or dead-lettered."""
         self.summary.add(line, result)
+        if self.on_outcome is not None:
+            self.on_outcome(line, result)
         if self.failure is not None:
             return
         checkpoint = self.checkpoint
@@ -248,6 +256,8 @@ class DeliveryRun:
             was_in_flight = line.number in self._earlier_in_flight
             if self.skip_ambiguous and (line.maybe_applied or (was_in_flight and line.is_track)):
                 self.summary.skip()
+                if self.on_outcome is not None:
+                    self.on_outcome(line, None)
                 if self.checkpoint is not None:
                     self._record(self.checkpoint.skipped, line.number)
                 continue

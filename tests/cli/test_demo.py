@@ -83,7 +83,7 @@ def test_demo_dead_letter_holds_exactly_the_bad_sample_lines(tmp_path: Path) -> 
     assert all(r["dead_letter"]["retryable"] is False for r in letters)
 
 
-def test_demo_replays_a_given_file(tmp_path: Path) -> None:
+def test_demo_replays_a_given_file_with_send_s_exit_codes(tmp_path: Path) -> None:
     events = write_jsonl(
         tmp_path / "mine.jsonl",
         [*seed_examples(), {"type": "[/x] not markup"}],  # rejected, shown as written
@@ -91,12 +91,38 @@ def test_demo_replays_a_given_file(tmp_path: Path) -> None:
 
     result = invoke("demo", "--events", str(events))
 
-    assert result.exit_code == 0, result.output  # rejected events do not fail the demo
+    assert result.exit_code == 1, result.output  # as send: some events undelivered
     assert "Replayed mine.jsonl" in result.stdout
     numbers = summary(result.stdout)
     assert (numbers["events"], numbers["delivered"], numbers["rejected"]) == (8, 7, 1)
     assert "type: '[/x] not markup' is not supported" in result.stdout
     assert "Contacts (1)" in result.stdout
+    assert "broken on purpose" not in result.stdout
+
+
+def test_demo_of_a_file_delivered_whole_exits_0(tmp_path: Path) -> None:
+    events = write_jsonl(tmp_path / "mine.jsonl", seed_examples())
+
+    result = invoke("demo", "--events", str(events))
+
+    assert result.exit_code == 0, result.output
+    assert summary(result.stdout)["delivered"] == 7
+
+
+def test_the_bundled_sample_s_broken_lines_are_expected(tmp_path: Path) -> None:
+    result = invoke("demo", "--show", "0")
+
+    assert result.exit_code == 0, result.output
+    numbers = ", ".join(str(n) for n in _bad_line_numbers())
+    assert f"the sample's lines {numbers} are broken on purpose" in result.stdout
+
+
+def test_demo_exits_3_when_its_dead_letters_cannot_be_written() -> None:
+    result = invoke("demo", "--dead-letter", "/dev/full", "--show", "0")
+
+    assert result.exit_code == 3, result.output
+    message = "error: outcomes could not be recorded: cannot write /dev/full: No space left"
+    assert message in result.stderr
 
 
 def test_demo_with_a_missing_events_file_exits_2(tmp_path: Path) -> None:

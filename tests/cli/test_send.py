@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import io
 import json
 from collections import Counter
 from pathlib import Path
 
 import pytest
-from rich.console import Console
 
-from rudder_mapper.cli import send
 from rudder_mapper.samples import seed_examples
 
 from ._support import (
@@ -271,17 +268,3 @@ def test_a_byte_order_mark_is_not_part_of_the_first_line(
 
     assert result.exit_code == 0, result.output
     assert summary(result.stdout)["delivered"] == 7
-
-
-def test_progress_bar_on_a_terminal(
-    account: Account, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    terminal = io.StringIO()
-    monkeypatch.setattr(send, "err", Console(file=terminal, force_terminal=True, width=100))
-    events = write_jsonl(tmp_path / "events.jsonl", seed_examples() * 20)
-
-    result = account.send(str(events), "--batch-size", "10")
-
-    assert result.exit_code == 0, result.output
-    assert summary(result.stdout)["delivered"] == 140
-    assert "delivering" in terminal.getvalue()
