@@ -22,7 +22,8 @@ from rich.text import Text
 
 from activecampaign_client import ConfigurationError
 
-from ..cli._app import EXIT_CONFIG, err, fail, out
+from ..cli._app import EXIT_CONFIG, fail
+from ..cli._output import err, out, print_json, print_table, say
 from .admin import Admin, DeadLetter
 from .delivery import DeliverySettings
 from .ingest import DEFAULT_DEDUP_WINDOW, IngestSettings
@@ -131,7 +132,7 @@ def register(app: typer.Typer) -> None:
     def db_migrate(database_url: DatabaseOpt) -> None:
         """Create procrastinate's schema and the service's tables (idempotent)."""
         for line in _run(migrate(database_url)):
-            out.print(line, highlight=False)
+            say(out, line)
 
     @app.command("serve")
     def serve_command(
@@ -152,7 +153,7 @@ def register(app: typer.Typer) -> None:
         """Accept RudderStack events over HTTP (/v1/batch, /v1/track, ...) into PostgreSQL."""
         limits = IntakeLimits(max_request_bytes, max_message_bytes)
         settings = IngestSettings(limits=limits, dedup_window=dedup_window)
-        err.print(f"listening on http://{host}:{port} (Ctrl-C to stop)", highlight=False)
+        say(err, f"listening on http://{host}:{port} (Ctrl-C to stop)")
         _run(serve(database_url, accounts_path, host=host, port=port, settings=settings))
 
     @app.command("worker")
@@ -197,9 +198,9 @@ def register(app: typer.Typer) -> None:
         )
         if as_json:
             for letter in found:
-                print(json.dumps(_letter_json(letter), ensure_ascii=False))
+                print_json(_letter_json(letter))
             return
-        out.print(_letters_table(found))
+        print_table(out, _letters_table(found))
 
     @letters.command("show")
     def letters_show(database_url: DatabaseOpt, event_id: int) -> None:
@@ -239,7 +240,7 @@ def register(app: typer.Typer) -> None:
             return len(woken)
 
         count = _run(_with_admin(database_url, replay))
-        out.print(f"dead letters queued again for {count} account(s)", highlight=False)
+        say(out, f"dead letters queued again for {count} account(s)")
 
     @letters.command("purge")
     def letters_purge(
@@ -258,7 +259,7 @@ def register(app: typer.Typer) -> None:
                 lambda a: a.purge(who=account, since=_since(since), ids=event_id),
             )
         )
-        out.print(f"{deleted} dead letters deleted", highlight=False)
+        say(out, f"{deleted} dead letters deleted")
 
     @accounts.command("status")
     def accounts_status(
@@ -269,7 +270,7 @@ def register(app: typer.Typer) -> None:
         found = _run(_with_admin(database_url, lambda a: a.accounts()))
         if as_json:
             for status in found:
-                print(json.dumps({k: _jsonable(v) for k, v in vars(status).items()}))
+                print_json({k: _jsonable(v) for k, v in vars(status).items()})
             return
         table = Table(title="Accounts", title_justify="left")
         for column in ("account", "backlog", "due", "dead letters", "oldest", "state"):
@@ -290,7 +291,7 @@ def register(app: typer.Typer) -> None:
                 f"{oldest:.0f} s" if oldest is not None else "",
                 state,
             )
-        out.print(table)
+        print_table(out, table)
 
 
 def _jsonable(value: object) -> object:
