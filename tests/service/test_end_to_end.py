@@ -15,7 +15,6 @@ import gzip
 import json
 import os
 import signal
-import time
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from pathlib import Path
@@ -156,7 +155,6 @@ def test_kill_a_worker_mid_delivery(
         wait_for(someone_delivering, 60, "a worker delivering an account", step=0.05)
         assert victim_pid is not None
         os.kill(victim_pid, signal.SIGKILL)
-        killed_at = time.monotonic()
         workers[pids[str(victim_pid)]].wait(10)
         # What was committed when it died: nothing recorded delivered may be sent again.
         with psycopg.connect(clean_database) as conn:
@@ -177,6 +175,7 @@ def test_kill_a_worker_mid_delivery(
             )
 
         takeover = wait_for(taken_over, 45, "the dead worker's account taken over")
+        print(f"takeover after the kill: {takeover:.1f} s")
         wait_for(lambda: counts(clean_database).get("pending", 0) == 0, 240, "every event settled")
 
         # Every event delivered or dead-lettered with its reason.
@@ -217,7 +216,6 @@ def test_kill_a_worker_mid_delivery(
             contacts = {c.email for c in server.emulator.contacts()}
             assert len(contacts) == USERS
         assert takeover <= 30.0, f"takeover took {takeover:.1f} s"
-        del killed_at
 
         # SIGTERM: the others stop taking jobs and exit 0; so does the ingest server.
         for process in workers.values():
