@@ -12,7 +12,7 @@ PYTHON_ID := $(shell $(PYTHON) -c '$(PYTHON_ID_CODE)' 2>/dev/null)
 # checked (and rebuilt if it came from elsewhere) before anything runs.
 STAMP := $(VENV)/.installed-$(or $(PYTHON_ID),none)
 
-.PHONY: test lint typecheck pytest docs demo bench soak record clean check-python
+.PHONY: test lint typecheck pytest docs demo bench bench-service soak record clean check-python database
 
 $(STAMP): pyproject.toml
 	@$(MAKE) --no-print-directory check-python
@@ -44,8 +44,18 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy activecampaign_client rudder_mapper tests/typing_consumer.py tests/distribution/consumer_app.py
 
-pytest: $(STAMP)
+pytest: $(STAMP) database
 	$(VENV)/bin/pytest
+
+# The service tests need PostgreSQL (ACTIVECAMPAIGN_TEST_DATABASE_URL, default the local
+# server on 127.0.0.1:5432): start the machine's cluster if it is down. Where there is none,
+# those tests skip (or fail under CI=true).
+database:
+	@pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null \
+	  || { command -v pg_ctlcluster >/dev/null \
+	       && pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | tail -n 1) main start \
+	       && for i in 1 2 3 4 5 6 7 8 9 10; do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done; } \
+	  || echo "PostgreSQL is not running on 127.0.0.1:5432; the service tests will skip (fail under CI=true)"
 
 # The API reference from the docstrings, into site/. --strict: a warning (a broken
 # reference, a docstring griffe cannot parse) fails the build. NO_MKDOCS_2_WARNING silences
@@ -58,6 +68,11 @@ demo: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m benchmarks
+
+# The service on a real PostgreSQL with real processes: ingest rate, delivery with 1 and 3
+# workers, per-account budget and latency (a few minutes; numbers in the README).
+bench-service: $(STAMP) database
+	$(PY) -m benchmarks.service
 
 # The soak run also explores new Hypothesis examples (every other run is seeded: see
 # tests/conftest.py).

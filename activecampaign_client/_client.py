@@ -217,6 +217,17 @@ class _ClientBase(Generic[D]):
         """HTTP requests sent so far, retries included."""
         return self._driver.ctx.requests_sent
 
+    @property
+    def rate_limited(self) -> int:
+        """Answers so far that refused a request for going over a budget (429s)."""
+        return self._driver.ctx.rate_limited
+
+    @property
+    def rate_limiter(self) -> RateLimiter | None:
+        """The account budget this client keeps to (shared with every client of the
+        account in this process, or the one you gave); None when it has no cap."""
+        return self._driver.ctx.limiters.get("api")
+
     @cached_property
     def contacts(self) -> Contacts[D]:
         """Contacts: sync (upsert), create, get, update, delete, list."""

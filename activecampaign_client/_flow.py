@@ -31,6 +31,7 @@ from ._exceptions import (
     APIConnectionError,
     APIStatusError,
     APITimeoutError,
+    RateLimitError,
 )
 from ._limiter import Booking, RateLimiter, book
 from ._requests import ApiRequest, DefaultHeaders, build_http_request
@@ -104,6 +105,8 @@ class FlowContext:
     limiters: dict[str, RateLimiter]
     wall_time: Callable[[], float] = time.time
     requests_sent: int = 0
+    # Answers that said "too many requests" (429s, and bulk import's rate-limit 400s).
+    rate_limited: int = 0
     # Requests of a budget that may be in flight at once ({"tracking": 4}); others: no cap.
     concurrency: dict[str, int] = field(default_factory=dict)
     # Seconds a run may take, waits and retries included (None: no limit).
@@ -119,6 +122,11 @@ class FlowContext:
         """Count one HTTP request sent (atomic across threads)."""
         with self._count_lock:
             self.requests_sent += 1
+
+    def count_rate_limited(self) -> None:
+        """Count one refusal for going over a request budget (atomic across threads)."""
+        with self._count_lock:
+            self.rate_limited += 1
 
     def limiters_for(self, request: ApiRequest) -> list[RateLimiter]:
         """Budgets this request spends: bulk import spends its own per-minute budget and
@@ -260,6 +268,8 @@ def call(
         try:
             return (yield from _send_once(request, ctx, deadline, seen))
         except ActiveCampaignError as error:
+            if isinstance(error, RateLimitError):
+                ctx.count_rate_limited()
             if isinstance(error, APITimeoutError) and error.deadline is not None:
                 raise  # the run's time is up: no retry can help
             delay = ctx.retry.delay(error, attempt, replay_safe=request.safe_to_replay)

@@ -26,7 +26,7 @@ from __future__ import annotations
 import itertools
 import math
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 
@@ -70,6 +70,24 @@ class TicketBook:
     def next_seq(self) -> int:
         """Booking order (caller holds the lock)."""
         return next(self._seq)
+
+    def companions(self) -> dict[str, TicketBook]:
+        """The books that go with this one, by name."""
+        with self.lock:
+            return dict(self._companions)
+
+    def starts(self, now: float) -> list[float]:
+        """When the requests that still count started (clock readings, oldest first)."""
+        with self.lock:
+            self.prune(now)
+            return sorted(t.time for t in self.tickets if t.started)
+
+    def seed(self, times: Iterable[float]) -> None:
+        """Count requests that started at ``times`` (clock readings) elsewhere — another
+        process of the same account, say — as if this book had seen them."""
+        with self.lock:
+            for time in times:
+                self.tickets.append(Ticket(time, self.next_seq(), started=True, settled=True))
 
     def prune(self, now: float) -> None:
         """Forget started, settled tickets too old to matter (caller holds the lock)."""
@@ -129,6 +147,20 @@ class RateLimiter:
         """
         with self.book.lock:
             self.book.held_until = max(self.book.held_until, t)
+
+    def recent_starts(self, now: float) -> dict[str, list[float]]:
+        """The starts that still count against this budget and the ones that go with it
+        (bulk import's), by budget name (``"api"`` for this one): to hand the budget to
+        another process (see ``seed``)."""
+        books = {"api": self.book, **self.book.companions()}
+        return {name: found.starts(now) for name, found in books.items()}
+
+    def seed(self, starts: Mapping[str, Iterable[float]]) -> None:
+        """Count requests another process started (``recent_starts``'s shape, times on
+        this limiter's clock), so the budget holds across processes taking turns."""
+        for name, times in starts.items():
+            target = self.book if name == "api" else self.book.companion(name)
+            target.seed(times)
 
     def pending(self) -> int:
         """Tickets booked and not yet started (for tests and diagnostics)."""

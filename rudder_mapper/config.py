@@ -9,7 +9,7 @@ import httpx
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from typing_extensions import TypedDict
 
-from activecampaign_client import Clock, ConfigurationError
+from activecampaign_client import Clock, ConfigurationError, RateLimiter
 
 __all__ = ["ClientOptions", "DestinationConfig"]
 
@@ -93,6 +93,7 @@ class ClientOptions(TypedDict, total=False):
     timeout: float | httpx.Timeout
     max_retries: int
     requests_per_second: float | None
+    rate_limiter: RateLimiter | None
     tracking_requests_per_second: float | None
     tracking_max_concurrency: int | None
     clock: Clock | None

@@ -73,6 +73,9 @@ class DeliveryResult:
     """True when a track event failed after trackcmp.net may have recorded it (a timeout,
     a reset or a 5xx once sent): replaying it may count it twice. Pipelines wanting at most
     once drop these instead of retrying; at least once, retry them."""
+    retry_after: float | None = None
+    """Seconds the server asked to wait before trying again (a 429's or 503's
+    Retry-After), when it said."""
     unmapped: tuple[str, ...] = ()
     """Custom traits of a delivered identify that no custom field of the account matches
     (by title or personalization tag), by path (``traits.shirt_size``): not stored. Not a
@@ -168,7 +171,15 @@ class DeliveryResult:
             if scope is not None:
                 return cls(status, False, str(exc), field="config", config_scope=scope, **context)
             field = next((e.pointer for e in exc.errors if e.pointer), None)
-            return cls(status, exc.retryable, str(exc), field=field, **context)
+            retry_after = getattr(exc, "retry_after", None)
+            return cls(
+                status,
+                exc.retryable,
+                str(exc),
+                field=field,
+                retry_after=retry_after if isinstance(retry_after, float) else None,
+                **context,
+            )
         if isinstance(exc, APITimeoutError):
             return cls(504, True, str(exc), **context)
         if isinstance(exc, APIConnectionError):

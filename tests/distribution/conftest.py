@@ -36,3 +36,10 @@ def client_only(dists: Distributions, tmp_path_factory: pytest.TempPathFactory) 
 def with_cli(dists: Distributions, tmp_path_factory: pytest.TempPathFactory) -> Environment:
     """``pip install "activecampaign-rudder[cli]"``."""
     return install(dists.wheel, tmp_path_factory.mktemp("with-cli") / "venv", extras="cli")
+
+
+@pytest.fixture(scope="session")
+def with_service(dists: Distributions, tmp_path_factory: pytest.TempPathFactory) -> Environment:
+    """``pip install "activecampaign-rudder[service]"`` (the CLI included)."""
+    root = tmp_path_factory.mktemp("with-service") / "venv"
+    return install(dists.wheel, root, extras="service")

@@ -105,6 +105,19 @@ def test_the_cli_runs_once_its_extra_is_installed(with_cli: Environment, tmp_pat
     assert "demo" in completed.stdout
 
 
+def test_the_service_commands_name_their_extra_until_it_is_installed(
+    with_cli: Environment, with_service: Environment, tmp_path: Path
+) -> None:
+    without = run(with_cli.bin / "rudder-activecampaign", "worker", cwd=tmp_path)
+    assert without.returncode == 2
+    assert "pip install 'activecampaign-rudder[service]'" in without.stderr
+    assert "Traceback" not in without.stderr
+
+    help_text = run(with_service.bin / "rudder-activecampaign", "worker", "--help", cwd=tmp_path)
+    assert help_text.returncode == 0, help_text.stderr
+    assert "--database-url" in help_text.stdout
+
+
 def test_mypy_strict_accepts_a_consumer_of_the_installed_wheel(
     client_only: Environment, app_dir: Path
 ) -> None:
@@ -157,7 +170,7 @@ def test_pyright_strict_accepts_a_consumer_of_the_installed_wheel(
 
 @pytest.mark.parametrize("package", ["activecampaign_client", "rudder_mapper"])
 def test_every_public_symbol_has_a_known_type(
-    with_cli: Environment, tmp_path: Path, package: str
+    with_service: Environment, tmp_path: Path, package: str
 ) -> None:
     """pyright's --verifytypes: no unknown (implicit Any) or inferred-only public types."""
     completed = run(
@@ -170,7 +183,7 @@ def test_every_public_symbol_has_a_known_type(
         package,
         cwd=tmp_path,
         # --verifytypes finds the package through the environment's python on PATH.
-        env=clean_env(**PYRIGHT_ENV, PATH=f"{with_cli.bin}:{clean_env()['PATH']}"),
+        env=clean_env(**PYRIGHT_ENV, PATH=f"{with_service.bin}:{clean_env()['PATH']}"),
     )
     report = json.loads(completed.stdout)
     completeness = report["typeCompleteness"]
@@ -181,7 +194,7 @@ def test_every_public_symbol_has_a_known_type(
         if d["severity"] == "error"
     ]
 
-    assert Path(completeness["pyTypedPath"]).is_relative_to(with_cli.root)
+    assert Path(completeness["pyTypedPath"]).is_relative_to(with_service.root)
     assert problems == []
     assert completeness["exportedSymbolCounts"]["withUnknownType"] == 0
     assert completeness["exportedSymbolCounts"]["withAmbiguousType"] == 0
