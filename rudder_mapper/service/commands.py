@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import re
 from collections.abc import Awaitable, Callable, Coroutine
 from datetime import datetime, timedelta, timezone
@@ -56,6 +57,14 @@ WhoOpt = Annotated[
     str | None,
     typer.Option("--account", help="An account's API host, a source id or a write key."),
 ]
+LogLevelOpt = Annotated[
+    str,
+    typer.Option(
+        "--log-level",
+        help="debug, info, warning or error: what the process logs on stderr "
+        "(never a secret; debug adds procrastinate's own per-job lines).",
+    ),
+]
 SinceOpt = Annotated[
     str | None,
     typer.Option(help="Only those dead-lettered since: an ISO date/time or an age (30m, 2h, 7d)."),
@@ -79,6 +88,20 @@ def _run(coro: Coroutine[Any, Any, T]) -> T:
         raise _fail(
             "the database has no service tables: run `rudder-activecampaign db migrate`"
         ) from None
+
+
+def _logging(level: str) -> None:
+    """Log to stderr with times, for a long-running process; procrastinate's per-job lines
+    only at debug (a job a second per account would drown the rest)."""
+    number = logging.getLevelName(level.upper())
+    if not isinstance(number, int):
+        raise _fail(f"--log-level {level!r}: use debug, info, warning or error")
+    logging.basicConfig(
+        level=number, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True
+    )
+    quiet = logging.DEBUG if number <= logging.DEBUG else logging.WARNING
+    for name in ("procrastinate", "psycopg.pool", "httpx", "uvicorn.error"):
+        logging.getLogger(name).setLevel(max(number, quiet))
 
 
 def _since(value: str | None) -> datetime | None:
@@ -149,8 +172,10 @@ def register(app: typer.Typer) -> None:
         dedup_window: Annotated[
             float, typer.Option(min=0, help="Seconds a messageId is remembered per write key.")
         ] = DEFAULT_DEDUP_WINDOW,
+        log_level: LogLevelOpt = "info",
     ) -> None:
         """Accept RudderStack events over HTTP (/v1/batch, /v1/track, ...) into PostgreSQL."""
+        _logging(log_level)
         limits = IntakeLimits(max_request_bytes, max_message_bytes)
         settings = IngestSettings(limits=limits, dedup_window=dedup_window)
         say(err, f"listening on http://{host}:{port} (Ctrl-C to stop)")
@@ -171,8 +196,10 @@ def register(app: typer.Typer) -> None:
         retention: Annotated[
             float, typer.Option(min=0, help="Seconds delivered events are kept.")
         ] = DEFAULT_RETENTION,
+        log_level: LogLevelOpt = "info",
     ) -> None:
         """Deliver stored events to ActiveCampaign; run as many as you like, anywhere."""
+        _logging(log_level)
         settings = WorkerSettings(
             concurrency=concurrency,
             grace=grace,

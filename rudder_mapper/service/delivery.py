@@ -234,6 +234,14 @@ class AccountRun:
             "rate_limited": float(client.rate_limited - refused_before),
         }
         await self.store.settle(account, [], counters)
+        logger.info(
+            "account %s: %d events, %s, %d requests",
+            account,
+            len(batch),
+            ", ".join(f"{n} {kind}" for kind, n in sorted(recorder.kinds.items()))
+            or "none settled",
+            counters["requests"],
+        )
         if recorder.pause is not None:
             logger.error("account %s paused: %s", account, recorder.pause)
             fingerprint = self.accounts.current.account_fingerprint(account)
@@ -260,6 +268,8 @@ class _Recorder:
         self.settings = settings
         self.pause: str | None = None
         self.settled = 0
+        self.kinds: dict[str, int] = {}
+        """Outcomes by kind (delivered, retry, dead), for the batch's log line."""
         self._pending: list[Outcome] = []
         self._flusher: asyncio.Task[None] | None = None
         self._done = asyncio.Event()
@@ -270,6 +280,7 @@ class _Recorder:
         verdict = judge(self.events[index], result, self.settings.retry)
         if verdict.outcome is not None:
             self._pending.append(verdict.outcome)
+            self.kinds[verdict.outcome.kind] = self.kinds.get(verdict.outcome.kind, 0) + 1
         elif verdict.pause is not None and self.pause is None:
             self.pause = verdict.pause
 
