@@ -2,33 +2,34 @@
 
 from __future__ import annotations
 
-import dataclasses
-import urllib.request
 from functools import cached_property
 from types import TracebackType
-from typing import Any, Generic, TypedDict, TypeVar, overload
+from typing import Any, Generic, TypeVar, overload
 
 import httpx
 from typing_extensions import Self as _Self
 from typing_extensions import Unpack
 
-from ._budgets import account_limiters
-from ._clock import Clock, SystemClock
-from ._config import ClientConfig, as_timeout, credentials_from_environment
+from ._clock import Clock
+from ._config import ClientConfig
 from ._constants import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_REQUESTS_PER_SECOND,
-    DEFAULT_TIMEOUT,
     TRACKCMP_URL,
 )
 from ._drivers import AsyncDriver, SyncDriver
-from ._exceptions import ConfigurationError
-from ._flow import FlowContext, Operation
+from ._flow import Operation
 from ._limiter import RateLimiter
 from ._methods import D
 from ._raw import RawAsyncDriver, RawSyncDriver
-from ._requests import ApiRequest, default_headers
-from ._retry import RetryPolicy
+from ._requests import ApiRequest
+from ._setup import (
+    ClientOverrides,
+    flow_context,
+    no_proxy_mounts,
+    operation_of,
+    overridden,
+)
 from .resources import (
     BulkImport,
     ContactLists,
@@ -53,147 +54,6 @@ __all__ = [
 T = TypeVar("T")
 Self = TypeVar("Self", bound="ActiveCampaign")
 AsyncSelf = TypeVar("AsyncSelf", bound="AsyncActiveCampaign")
-
-
-def _one_request(request: ApiRequest) -> Operation[Any]:
-    """A bare request as an operation: its answer's decoded JSON is the result."""
-    data = yield request
-    return data
-
-
-def _operation(operation: Operation[T] | ApiRequest) -> Operation[Any]:
-    return _one_request(operation) if isinstance(operation, ApiRequest) else operation
-
-
-class ClientOverrides(TypedDict, total=False):
-    """What ``with_options`` may change: the client's ``timeout`` (seconds or an
-    httpx.Timeout), ``deadline`` (seconds a call may take, None: no limit) and
-    ``max_retries``."""
-
-    timeout: float | httpx.Timeout
-    deadline: float | None
-    max_retries: int
-
-
-def _overridden(ctx: FlowContext, overrides: ClientOverrides) -> FlowContext:
-    """``ctx`` with ``overrides`` applied; the budgets, slots and clock stay shared."""
-    unknown = set(overrides) - set(ClientOverrides.__annotations__)
-    if unknown:
-        raise ConfigurationError(
-            f"with_options takes {', '.join(ClientOverrides.__annotations__)}; "
-            f"not {', '.join(sorted(unknown))}"
-        )
-    config, retry, deadline = ctx.config, ctx.retry, ctx.deadline
-    if "timeout" in overrides:
-        try:
-            config = config.with_timeout(as_timeout(overrides["timeout"]))
-        except ValueError as exc:
-            raise ConfigurationError(str(exc)) from None
-    if "max_retries" in overrides:
-        retry = RetryPolicy(max_retries=_checked_retries(overrides["max_retries"]))
-    if "deadline" in overrides:
-        deadline = _checked_deadline(overrides["deadline"])
-    return dataclasses.replace(ctx, config=config, retry=retry, deadline=deadline, requests_sent=0)
-
-
-def _checked_retries(max_retries: object) -> int:
-    if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
-        raise ConfigurationError("max_retries must be a non-negative integer")
-    return max_retries
-
-
-def _checked_deadline(deadline: object) -> float | None:
-    if deadline is not None and (
-        isinstance(deadline, bool) or not isinstance(deadline, (int, float)) or not deadline > 0
-    ):
-        raise ConfigurationError("deadline must be a positive number of seconds or None")
-    return None if deadline is None else float(deadline)
-
-
-def _flow_context(
-    api_url: str | None,
-    api_key: str | None,
-    *,
-    actid: str | None,
-    event_key: str | None,
-    timeout: float | httpx.Timeout | None,
-    max_retries: int,
-    requests_per_second: float | None,
-    rate_limiter: RateLimiter | None,
-    deadline: float | None,
-    tracking_requests_per_second: float | None,
-    tracking_max_concurrency: int | None,
-    tracking_url: str,
-    clock: Clock | None,
-    http_client: httpx.Client | httpx.AsyncClient | None,
-) -> FlowContext:
-    if timeout is None:  # the user's http_client's, or ours
-        timeout = http_client.timeout if http_client is not None else DEFAULT_TIMEOUT
-    found = credentials_from_environment(api_url, api_key, actid, event_key)
-    config = ClientConfig.create(
-        found.api_url,
-        found.api_key,
-        actid=found.actid,
-        event_key=found.event_key,
-        timeout=timeout,
-        tracking_url=tracking_url,
-    )
-    if http_client is not None:
-        _refuse_env_proxy(config, http_client)
-    max_retries = _checked_retries(max_retries)
-    deadline = _checked_deadline(deadline)
-    if rate_limiter is not None and not isinstance(rate_limiter, RateLimiter):
-        raise ConfigurationError("rate_limiter must be a RateLimiter or None")
-    clock = clock or SystemClock()
-    try:
-        limiters = account_limiters(str(config.origin), clock, requests_per_second, rate_limiter)
-        if tracking_requests_per_second is not None:
-            limiters["tracking"] = RateLimiter(tracking_requests_per_second)
-    except ValueError as exc:
-        raise ConfigurationError(str(exc)) from None
-    concurrency: dict[str, int] = {}
-    if tracking_max_concurrency is not None:
-        if (
-            isinstance(tracking_max_concurrency, bool)
-            or not isinstance(tracking_max_concurrency, int)
-            or tracking_max_concurrency < 1
-        ):
-            raise ConfigurationError("tracking_max_concurrency must be a positive integer or None")
-        concurrency["tracking"] = tracking_max_concurrency
-    return FlowContext(
-        config=config,
-        retry=RetryPolicy(max_retries=max_retries),
-        clock=clock,
-        limiters=limiters,
-        concurrency=concurrency,
-        deadline=deadline,
-        client_headers=default_headers(http_client.headers) if http_client is not None else (),
-    )
-
-
-def _refuse_env_proxy(config: ClientConfig, http_client: httpx.Client | httpx.AsyncClient) -> None:
-    """A plain-http origin (loopback) must not go through a proxy: the Api-Token and the
-    event key would cross it in clear. A client we make never proxies those origins; one
-    given to us that trusts the environment would, if a proxy variable names one."""
-    if not http_client.trust_env:
-        return
-    proxies = urllib.request.getproxies()
-    for url in config.plain_http_origins():
-        if (proxies.get("http") or proxies.get("all")) and not urllib.request.proxy_bypass(
-            url.netloc.decode("ascii")
-        ):
-            raise ConfigurationError(
-                f"http_client would send requests for {url.scheme}://{url.netloc.decode()} "
-                "through the proxy named in the environment (HTTP_PROXY or ALL_PROXY), "
-                "with the key in clear: pass an http_client made with trust_env=False, or "
-                "none (the client then makes one that never proxies plain http)"
-            )
-
-
-def _no_proxy_mounts(config: ClientConfig) -> dict[str, None]:
-    """Mounts routing plain-http origins (loopback only) straight to the default transport,
-    whatever proxy the environment names; https traffic follows the environment."""
-    return {f"http://{url.netloc.decode('ascii')}": None for url in config.plain_http_origins()}
 
 
 class _ClientBase(Generic[D]):
@@ -288,7 +148,7 @@ class _ClientBase(Generic[D]):
         """
         derived = object.__new__(type(self))
         derived._owns_http = False
-        derived._driver = self._driver.with_context(_overridden(self._driver.ctx, overrides))
+        derived._driver = self._driver.with_context(overridden(self._driver.ctx, overrides))
         return derived
 
     def __repr__(self) -> str:
@@ -346,7 +206,7 @@ class ActiveCampaign(_ClientBase[SyncDriver]):
         tracking_url: str = TRACKCMP_URL,
         clock: Clock | None = None,
     ) -> None:
-        ctx = _flow_context(
+        ctx = flow_context(
             api_url,
             api_key,
             actid=actid,
@@ -364,7 +224,7 @@ class ActiveCampaign(_ClientBase[SyncDriver]):
         )
         self._owns_http = http_client is None
         if http_client is None:
-            http_client = httpx.Client(mounts=_no_proxy_mounts(ctx.config))
+            http_client = httpx.Client(mounts=no_proxy_mounts(ctx.config))
         self._driver = SyncDriver(http_client, ctx)
 
     @overload
@@ -379,7 +239,7 @@ class ActiveCampaign(_ClientBase[SyncDriver]):
 
         ``deadline``: seconds the whole run may take (default: the client's ``deadline``).
         """
-        return self._driver.run(_operation(operation), deadline=deadline)
+        return self._driver.run(operation_of(operation), deadline=deadline)
 
     @cached_property
     def with_raw_response(self) -> RawActiveCampaign:
@@ -433,7 +293,7 @@ class AsyncActiveCampaign(_ClientBase[AsyncDriver]):
         tracking_url: str = TRACKCMP_URL,
         clock: Clock | None = None,
     ) -> None:
-        ctx = _flow_context(
+        ctx = flow_context(
             api_url,
             api_key,
             actid=actid,
@@ -450,7 +310,7 @@ class AsyncActiveCampaign(_ClientBase[AsyncDriver]):
             http_client=http_client,
         )
         self._owns_http = http_client is None
-        mounts = _no_proxy_mounts(ctx.config)
+        mounts = no_proxy_mounts(ctx.config)
         self._driver = AsyncDriver(http_client, ctx, lambda: httpx.AsyncClient(mounts=mounts))
 
     @overload
@@ -465,7 +325,7 @@ class AsyncActiveCampaign(_ClientBase[AsyncDriver]):
 
         ``deadline``: seconds the whole run may take (default: the client's ``deadline``).
         """
-        return await self._driver.run(_operation(operation), deadline=deadline)
+        return await self._driver.run(operation_of(operation), deadline=deadline)
 
     @cached_property
     def with_raw_response(self) -> RawAsyncActiveCampaign:
